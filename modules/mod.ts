@@ -1,0 +1,18 @@
+/**
+ * The registry: every module, in alphabetical order. Adding a module is one
+ * file in this folder plus one line here.
+ *
+ * @module
+ */
+
+import type { Module } from "../core/types.ts";
+
+const ALL: Module[] = [];
+
+/** Every module, sorted by name. */
+export const MODULES: readonly Module[] = ALL.sort((a, b) => a.name.localeCompare(b.name));
+
+/** Looks a module up by its CLI name. */
+export function findModule(name: string): Module | undefined {
+  return MODULES.find((m) => m.name === name);
+}
