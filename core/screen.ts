@@ -14,7 +14,7 @@
  * @module
  */
 
-import { truncate } from "./ansi.ts";
+import { charWidth, truncate } from "./ansi.ts";
 
 /** Receives rendered output. */
 export type Sink = (chunk: string) => void;
@@ -49,6 +49,7 @@ export class TerminalRenderer implements Renderer {
   #drawnRows = 0;
   #cursorHidden = false;
   #atLineStart = true;
+  #col = 0;
 
   /** Creates a renderer writing to `sink` for a terminal of the given size. */
   constructor(sink: Sink, cols: number, rows: number) {
@@ -83,11 +84,12 @@ export class TerminalRenderer implements Renderer {
       out += ERASE_DOWN;
     }
     const text = this.#held + this.#pending;
+    if (this.#held.length > 0) this.#col = 0;
     this.#pending = "";
     if (this.#live.length === 0) {
       this.#held = "";
       this.#drawnRows = 0;
-      out += text;
+      out += this.#clip(text);
       if (text.length > 0) this.#atLineStart = text.endsWith("\n");
       if (this.#cursorHidden) {
         out += SHOW_CURSOR;
@@ -100,7 +102,7 @@ export class TerminalRenderer implements Renderer {
         this.#atLineStart = true;
       }
       const cut = text.lastIndexOf("\n") + 1;
-      out += text.slice(0, cut);
+      out += this.#clip(text.slice(0, cut));
       this.#held = text.slice(cut);
       const rows = [...(this.#held ? [this.#held] : []), ...this.#live]
         .slice(0, this.#rows - 1)
@@ -113,6 +115,43 @@ export class TerminalRenderer implements Renderer {
       }
     }
     if (out.length > 0) this.#sink(out);
+  }
+
+  /**
+   * Cuts permanent text at the right edge, as `less -S` shows long lines, so a
+   * narrow terminal or pane never fills with wrapped text. Tracks the column
+   * across calls; escape sequences always pass.
+   */
+  #clip(text: string): string {
+    let out = "";
+    let col = this.#col;
+    const cols = this.#cols;
+    let i = 0;
+    while (i < text.length) {
+      const code = text.charCodeAt(i);
+      if (code === 0x0a) {
+        out += "\n";
+        col = 0;
+        i++;
+        continue;
+      }
+      if (code === 0x1b) {
+        const end = escapeEnd(text, i);
+        out += text.slice(i, end);
+        i = end;
+        continue;
+      }
+      const cp = text.codePointAt(i) ?? 0;
+      const len = cp > 0xffff ? 2 : 1;
+      const w = charWidth(cp);
+      if (col + w <= cols) {
+        out += text.slice(i, i + len);
+        col += w;
+      }
+      i += len;
+    }
+    this.#col = col;
+    return out;
   }
 
   finish(): void {
@@ -130,6 +169,28 @@ export class TerminalRenderer implements Renderer {
     const text = this.#held + this.#pending;
     return text.length === 0 ? this.#atLineStart : text.endsWith("\n");
   }
+}
+
+/** Index just past the escape sequence starting at `i` (CSI, OSC or a two-byte escape). */
+function escapeEnd(text: string, i: number): number {
+  const next = text[i + 1];
+  if (next === "[") {
+    let j = i + 2;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      j++;
+      if (c >= 0x40 && c <= 0x7e) break;
+    }
+    return j;
+  }
+  if (next === "]") {
+    let j = i + 2;
+    while (j < text.length && text[j] !== "\x07" && !(text[j] === "\x1b" && text[j + 1] === "\\")) {
+      j++;
+    }
+    return text[j] === "\x07" ? j + 1 : Math.min(text.length, j + 2);
+  }
+  return Math.min(text.length, i + 2);
 }
 
 /** Renders for pipes, files and CI logs: only ordinary lines, never cursor control. */

@@ -5,7 +5,9 @@
  * @module
  */
 
-import { Terminal } from "@xterm/headless";
+import xterm from "@xterm/headless";
+
+const { Terminal } = xterm;
 import { StopSignal } from "../core/clock.ts";
 import { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
