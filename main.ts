@@ -1,0 +1,162 @@
+/**
+ * denact: a nonsense activity generator. Pretends to compile code, build
+ * containers, provision clouds and train large language models while nothing
+ * happens at all.
+ *
+ * Run it with no permission flags:
+ *
+ * ```sh
+ * deno run jsr:@denact/denact -m llm_training
+ * ```
+ *
+ * @module
+ */
+
+import config from "./deno.json" with { type: "json" };
+import { completionScript } from "./cli/completions.ts";
+import { helpText, listText } from "./cli/help.ts";
+import { manPage } from "./cli/manpage.ts";
+import type { ColorMode, Options } from "./cli/options.ts";
+import { parseCommandLine, UsageError } from "./cli/parse.ts";
+import { startInhibitor } from "./core/inhibit.ts";
+import {
+  envVar,
+  noColorSet,
+  onExitSignal,
+  onResize,
+  randomSeed,
+  stderrIsTerminal,
+  stdoutIsTerminal,
+  stdoutSink,
+  terminalSize,
+  writeStderr,
+  writeStdout,
+} from "./core/platform.ts";
+import { endSession, EXIT_CODES, runRotation } from "./core/runner.ts";
+import { Session } from "./core/session.ts";
+import type { Module } from "./core/types.ts";
+import { findModule, MODULES } from "./modules/mod.ts";
+
+/** The version, from deno.json (the single source of truth). */
+export const VERSION: string = config.version;
+
+/** Decides whether to colour: `--color` first, then NO_COLOR, FORCE_COLOR, then the terminal. */
+export function resolveColor(
+  mode: ColorMode,
+  isTerminal: boolean,
+  noColor: boolean,
+  forceColor: string | undefined,
+): boolean {
+  if (mode === "always") return true;
+  if (mode === "never") return false;
+  if (noColor) return false;
+  if (
+    forceColor !== undefined && forceColor !== "" && forceColor !== "0" && forceColor !== "false"
+  ) {
+    return true;
+  }
+  return isTerminal;
+}
+
+const bold = (enabled: boolean) => (s: string) => enabled ? `\x1b[1m${s}\x1b[0m` : s;
+
+/** Runs the program with `args`; resolves with the exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseCommandLine(args, MODULES.map((m) => m.name));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    writeStderr(error.format(stderrIsTerminal() && !noColorSet()));
+    return 2;
+  }
+  const stdoutColor = resolveColor(
+    options.color,
+    stdoutIsTerminal(),
+    noColorSet(),
+    envVar("FORCE_COLOR"),
+  );
+  if (options.help) {
+    writeStdout(helpText(VERSION, bold(stdoutColor), Math.min(terminalSize()?.cols ?? 80, 100)));
+    return 0;
+  }
+  if (options.version) {
+    writeStdout(`denact ${VERSION}\n`);
+    return 0;
+  }
+  if (options.printCompletions) {
+    writeStdout(completionScript(options.printCompletions, MODULES.map((m) => m.name)));
+    return 0;
+  }
+  if (options.printManpage) {
+    writeStdout(manPage(VERSION, MODULES));
+    return 0;
+  }
+  if (options.listModules) {
+    writeStdout(listText(MODULES, bold(stdoutColor)));
+    return 0;
+  }
+  return await run(options, stdoutColor);
+}
+
+async function run(options: Options, color: boolean): Promise<number> {
+  const selected: Module[] = options.modules.length > 0
+    ? options.modules.map((name) => findModule(name) as Module)
+    : MODULES.slice();
+  const tty = stdoutIsTerminal();
+  const size = terminalSize();
+  const columnsEnv = Number(envVar("COLUMNS"));
+  let session: Session | undefined;
+  const sink = stdoutSink(() => session?.clock.stop("pipe"));
+  session = new Session({
+    sink,
+    cols: size?.cols ?? (columnsEnv > 0 ? columnsEnv : 80),
+    rows: size?.rows ?? 24,
+    tty,
+    color,
+    speed: options.speedFactor,
+    seed: options.seed ?? randomSeed(),
+    epochMs: Date.now(),
+    utcOffsetMinutes: -new Date().getTimezoneOffset(),
+    instantLines: options.instantPrintLines,
+    startedAgoMs: performance.now(),
+  });
+  const active = session;
+  const removeSignals = onExitSignal((signal) => active.clock.stop(signal));
+  const removeResize = tty ? onResize((cols, rows) => active.resize(cols, rows)) : () => {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.exitAfterTime !== undefined) {
+    timer = setTimeout(
+      () => active.clock.stop("time"),
+      Math.max(0, options.exitAfterTime - performance.now()),
+    );
+  }
+  const inhibitor = options.inhibit
+    ? startInhibitor("Pretending to work (denact)", (message) => writeStderr(message + "\n"))
+    : undefined;
+  try {
+    const cause = await runRotation(active, {
+      modules: selected,
+      ...(options.exitAfterModules !== undefined
+        ? { exitAfterModules: options.exitAfterModules }
+        : {}),
+    });
+    endSession(active, cause);
+    return EXIT_CODES[cause];
+  } catch (error) {
+    active.screen.finish();
+    writeStderr(
+      `error: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    removeSignals();
+    removeResize();
+    inhibitor?.release();
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
