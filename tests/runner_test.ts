@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { endSession, pickNext, runRotation, SAVING_MESSAGE } from "../core/runner.ts";
+import { Session } from "../core/session.ts";
+import type { Context, Module } from "../core/types.ts";
+import { replay, TEST_EPOCH_MS } from "./harness.ts";
+
+function fake(name: string, ms = 1000, live = false): Module {
+  return {
+    name,
+    signature: `${name} --run`,
+    about: `Fake ${name}`,
+    async run(ctx: Context) {
+      ctx.out.line(`${name} start`);
+      if (live) ctx.out.live(["[=====>    ] 50%"]);
+      await ctx.sleep(ms);
+      ctx.out.write(`${name} end`);
+    },
+  };
+}
+
+function session(chunks: string[], tty = false, exitAfterMs?: number) {
+  return new Session({
+    sink: (c) => chunks.push(c),
+    tty,
+    color: false,
+    virtual: true,
+    seed: 1n,
+    epochMs: TEST_EPOCH_MS,
+    ...(exitAfterMs !== undefined ? { exitAfterMs } : {}),
+  });
+}
+
+Deno.test("pickNext never picks the previous module when there is another", () => {
+  const mods = [fake("a"), fake("b"), fake("c")];
+  let previous: Module | undefined;
+  let x = 0;
+  for (let i = 0; i < 300; i++) {
+    const next = pickNext(mods, previous, () => (x = (x + 0.377) % 1));
+    assert.notEqual(next.name, previous?.name);
+    previous = next;
+  }
+  const single = [fake("only")];
+  assert.equal(pickNext(single, single[0], () => 0.5).name, "only");
+});
+
+Deno.test("runRotation stops after exactly N modules and never runs one twice in a row", async () => {
+  const chunks: string[] = [];
+  const s = session(chunks);
+  const order: string[] = [];
+  const cause = await runRotation(s, {
+    modules: [fake("a"), fake("b"), fake("c")],
+    exitAfterModules: 7,
+    onModuleFinished: (m) => order.push(m.name),
+  });
+  assert.equal(cause, "modules");
+  assert.equal(order.length, 7);
+  for (let i = 1; i < order.length; i++) assert.notEqual(order[i], order[i - 1]);
+  s.screen.flush();
+  const text = chunks.join("");
+  assert.equal(text.match(/ start\n/g)?.length, 7);
+  assert.equal(text.match(/ end\n/g)?.length, 7, "each module's unterminated last line is ended");
+});
+
+Deno.test("runRotation ends with the time cause when the clock's limit passes mid-module", async () => {
+  const chunks: string[] = [];
+  const s = session(chunks, false, 2500);
+  const cause = await runRotation(s, { modules: [fake("a", 1000), fake("b", 1000)] });
+  assert.equal(cause, "time");
+  endSession(s, cause);
+  const text = chunks.join("");
+  assert.ok(text.endsWith(`${SAVING_MESSAGE}\n`));
+});
+
+Deno.test("endSession clears the live region and leaves the cursor visible in a terminal", async () => {
+  const chunks: string[] = [];
+  const s = session(chunks, true, 500);
+  const cause = await runRotation(s, { modules: [fake("a", 1000, true)] });
+  endSession(s, cause);
+  const view = await replay(chunks.join(""), 80);
+  assert.ok(view.cursorVisible);
+  assert.ok(!view.lines.some((l) => l.includes("50%")), "live region left on screen");
+  assert.ok(view.lines.includes(SAVING_MESSAGE));
+});
+
+Deno.test("runRotation propagates a module's own error", async () => {
+  const chunks: string[] = [];
+  const broken: Module = {
+    name: "broken",
+    signature: "x",
+    about: "x",
+    run: () => Promise.reject(new TypeError("boom")),
+  };
+  await assert.rejects(runRotation(session(chunks), { modules: [broken] }), TypeError);
+});
+
+Deno.test("Duplicated modules are picked more often", async () => {
+  const a = fake("a", 10), b = fake("b", 10), c = fake("c", 10);
+  const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
+  const s = session([]);
+  await runRotation(s, {
+    modules: [a, a, a, a, b, c],
+    exitAfterModules: 3000,
+    onModuleFinished: (m) => counts[m.name]!++,
+  });
+  assert.ok(counts.a! > counts.b! * 1.5, JSON.stringify(counts));
+});

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { PlainRenderer, Screen, TerminalRenderer } from "../core/screen.ts";
+import { replay, trimEnd } from "./harness.ts";
+
+function terminal(cols = 40, rows = 10) {
+  const chunks: string[] = [];
+  const renderer = new TerminalRenderer((c) => chunks.push(c), cols, rows);
+  const screen = new Screen(renderer, () => Promise.resolve());
+  return { chunks, screen, bytes: () => chunks.join("") };
+}
+
+function plain(interval = 5000) {
+  const chunks: string[] = [];
+  let now = 0;
+  const renderer = new PlainRenderer((c) => chunks.push(c), () => now, interval);
+  const screen = new Screen(renderer, () => Promise.resolve());
+  return { chunks, screen, bytes: () => chunks.join(""), setNow: (t: number) => (now = t) };
+}
+
+Deno.test("TerminalRenderer redraws the live region in place: only its last state stays on screen", async () => {
+  const t = terminal();
+  t.screen.line("Compiling a");
+  for (let i = 0; i <= 5; i++) {
+    t.screen.live([`Building ${i}/5`, `  jobs: ${"x".repeat(i)}`]);
+    t.screen.flush();
+  }
+  t.screen.line("Compiling b");
+  t.screen.flush();
+  const view = await replay(t.bytes(), 40, 10);
+  assert.deepEqual(trimEnd(view.lines), [
+    "Compiling a",
+    "Compiling b",
+    "Building 5/5",
+    "  jobs: xxxxx",
+  ]);
+});
+
+Deno.test("TerminalRenderer hides the cursor while a live region exists and restores it on finish", async () => {
+  const t = terminal();
+  t.screen.live(["progress"]);
+  t.screen.flush();
+  assert.ok(t.bytes().includes("\x1b[?25l"));
+  assert.equal((await replay(t.bytes(), 40)).cursorVisible, false);
+  t.screen.finish();
+  const view = await replay(t.bytes(), 40);
+  assert.ok(view.cursorVisible);
+  assert.deepEqual(trimEnd(view.lines), []);
+});
+
+Deno.test("TerminalRenderer truncates live lines and clips permanent lines to the width", async () => {
+  const t = terminal(20, 10);
+  t.screen.line("a".repeat(50));
+  t.screen.live(["b".repeat(50)]);
+  t.screen.flush();
+  t.screen.finish();
+  const view = await replay(t.bytes(), 20, 10);
+  assert.equal(view.wrapped, false);
+  assert.equal(view.lines[0], "a".repeat(20));
+});
+
+Deno.test("TerminalRenderer emits one write per flush, not one per call", () => {
+  const t = terminal();
+  for (let i = 0; i < 100; i++) t.screen.write("x");
+  t.screen.live(["bar"]);
+  t.screen.flush();
+  assert.equal(t.chunks.length, 1);
+  t.screen.flush();
+  assert.equal(t.chunks.length, 1, "an idle flush writes nothing");
+});
+
+Deno.test("A live region starts on a fresh line after a partial line, and partial text continues after it", async () => {
+  const t = terminal();
+  t.screen.write("Downloading...");
+  t.screen.flush();
+  t.screen.live(["[====    ]"]);
+  t.screen.flush();
+  t.screen.live([]);
+  t.screen.line("done");
+  t.screen.flush();
+  const view = await replay(t.bytes(), 40);
+  assert.deepEqual(trimEnd(view.lines), ["Downloading...", "done"]);
+});
+
+Deno.test("TerminalRenderer keeps the live region within the terminal height", async () => {
+  const t = terminal(30, 5);
+  t.screen.live(Array.from({ length: 20 }, (_, i) => `row ${i}`));
+  t.screen.flush();
+  t.screen.live(["only"]);
+  t.screen.flush();
+  const view = await replay(t.bytes(), 30, 5);
+  assert.deepEqual(trimEnd(view.lines), ["only"]);
+});
+
+Deno.test("PlainRenderer never emits cursor movement, carriage returns or erase codes", () => {
+  const p = plain();
+  for (let i = 0; i < 50; i++) {
+    p.setNow(i * 1000);
+    p.screen.write(`step ${i}`);
+    p.screen.live([`bar ${i}`]);
+    p.screen.line("");
+    p.screen.flush();
+  }
+  p.screen.finish();
+  assert.ok(!/\x1b|\r/.test(p.bytes()));
+});
+
+Deno.test("PlainRenderer prints the live region at most once per interval of pretend time", () => {
+  const p = plain(5000);
+  for (let t = 0; t <= 20_000; t += 100) {
+    p.setNow(t);
+    p.screen.live([`progress at ${t}`]);
+  }
+  p.screen.flush();
+  const shown = p.bytes().trim().split("\n");
+  assert.deepEqual(shown, [
+    "progress at 0",
+    "progress at 5000",
+    "progress at 10000",
+    "progress at 15000",
+    "progress at 20000",
+  ]);
+});
+
+Deno.test("Screen counts permanent lines, not live-region updates", () => {
+  const t = terminal();
+  t.screen.line("a");
+  t.screen.write("b\nc\n");
+  t.screen.write("partial");
+  t.screen.live(["x", "y"]);
+  assert.equal(t.screen.linesPrinted, 3);
+});
+
+Deno.test("Screen.settle ends an unterminated line exactly once", () => {
+  const p = plain();
+  p.screen.write("no newline");
+  p.screen.settle();
+  p.screen.settle();
+  p.screen.flush();
+  assert.equal(p.bytes(), "no newline\n");
+});
