@@ -6,8 +6,11 @@
  */
 
 import type { Module } from "../core/types.ts";
+import { botnet } from "./botnet.ts";
 
-const ALL: Module[] = [];
+const ALL: Module[] = [
+  botnet,
+];
 
 /** Every module, sorted by name. */
 export const MODULES: readonly Module[] = ALL.sort((a, b) => a.name.localeCompare(b.name));
