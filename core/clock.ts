@@ -78,6 +78,7 @@ export class Clock implements PretendClock {
   #stopped: StopCause | undefined;
   #pending: { timer: ReturnType<typeof setTimeout>; reject: (e: unknown) => void } | undefined;
   #waits = 0;
+  #lastYield = 0;
 
   /** Creates a clock. */
   constructor(options: ClockOptions) {
@@ -148,13 +149,27 @@ export class Clock implements PretendClock {
     this.#pretend += step;
     if (this.#instant()) {
       this.#skippedReal += step / this.speed;
-      return Promise.resolve();
+      return this.virtual ? Promise.resolve() : this.#yieldNow();
     }
     const target = this.#pretend / this.speed - this.#skippedReal;
     if (this.virtual) return this.#virtualWait(target);
     const remaining = this.#realStart + target - this.#realNow();
     if (remaining < this.#minWait) return Promise.resolve();
     return this.#realWait(remaining);
+  }
+
+  /**
+   * In instant mode no real wait happens, so every 50 ms of real time the clock
+   * still yields to the event loop once (signals, resizes) and flushes the screen.
+   */
+  #yieldNow(): Promise<void> {
+    const now = this.#realNow();
+    if (now - this.#lastYield < 50) return Promise.resolve();
+    this.#lastYield = now;
+    this.#beforeWait();
+    return new Promise<void>((resolve, reject) => {
+      setTimeout(() => (this.#stopped ? reject(new StopSignal(this.#stopped)) : resolve()), 0);
+    });
   }
 
   #virtualWait(target: number): Promise<void> {

@@ -33,6 +33,9 @@ export interface Renderer {
   resize(cols: number, rows: number): void;
 }
 
+/** Pending output beyond this many characters is flushed at once (instant mode, big bursts). */
+export const MAX_PENDING = 64 * 1024;
+
 const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
 const ERASE_DOWN = "\x1b[J";
@@ -61,6 +64,7 @@ export class TerminalRenderer implements Renderer {
   write(text: string): void {
     if (text.length === 0) return;
     this.#pending += text;
+    if (this.#pending.length > MAX_PENDING) this.flush();
   }
 
   setLive(lines: readonly string[]): void {
@@ -217,6 +221,7 @@ export class PlainRenderer implements Renderer {
     if (text.length === 0) return;
     this.#pending += text;
     this.#atLineStart = text.endsWith("\n");
+    if (this.#pending.length > MAX_PENDING) this.flush();
   }
 
   setLive(lines: readonly string[]): void {
