@@ -8,10 +8,12 @@
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
 import { simcity } from "./simcity.ts";
+import { uv } from "./uv.ts";
 
 const ALL: Module[] = [
   botnet,
   simcity,
+  uv,
 ];
 
 /** Every module, sorted by name. */

@@ -1,0 +1,102 @@
+/**
+ * uv format tests: the summary counts agree with the change list, downloads
+ * are announced and finished in pairs, bars never run past their totals, and
+ * the elapsed figures use uv's format and fit inside the run.
+ */
+
+import assert from "node:assert/strict";
+import { binaryBytes, humanBytes, uv, uvElapsed } from "../modules/uv.ts";
+import { captureModule } from "./harness.ts";
+
+const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
+const ELAPSED = String.raw`(\d+ms|\d+\.\d\ds|\d+m \d\ds)`;
+
+/** Parses a uv elapsed figure back into milliseconds (lower bound). */
+function elapsedMs(text: string): number {
+  let m = text.match(/^(\d+)ms$/);
+  if (m) return Number(m[1]);
+  m = text.match(/^(\d+)\.(\d\d)s$/);
+  if (m) return Number(m[1]) * 1000 + Number(m[2]) * 10;
+  m = text.match(/^(\d+)m (\d\d)s$/);
+  assert.ok(m, `bad elapsed ${text}`);
+  return (Number(m[1]) * 60 + Number(m[2])) * 1000;
+}
+
+function parseUnit(text: string): number {
+  const [n, unit] = text.trim().split(" ");
+  const pow = { B: 0, KiB: 1, MiB: 2, GiB: 3 }[unit as "B"];
+  assert.ok(pow !== undefined, `unit ${unit}`);
+  return Number(n) * 1024 ** pow;
+}
+
+Deno.test("uv: formats match uv and indicatif", () => {
+  assert.equal(uvElapsed(12), "12ms");
+  assert.equal(uvElapsed(1234), "1.23s");
+  assert.equal(uvElapsed(65_400), "1m 05s");
+  assert.equal(binaryBytes(512), "512 B");
+  assert.equal(binaryBytes(412 * 1024 * 1024), "412.00 MiB");
+  assert.equal(humanBytes(886_999_040), "845.9MiB");
+});
+
+Deno.test("uv: summary counts agree with the change list over many seeds", async () => {
+  for (const seed of SEEDS) {
+    const run = await captureModule(uv, { seed, cols: 80 });
+    const lines = run.output.split("\n");
+    const summary = (verb: string) => {
+      const re = new RegExp(`^${verb} (\\d+) packages? in ${ELAPSED}$`);
+      const hits = lines.map((l) => l.match(re)).filter((m) => m !== null);
+      assert.ok(hits.length <= 1, `seed ${seed}: ${verb} printed twice`);
+      return hits[0] ? { n: Number(hits[0][1]), ms: elapsedMs(hits[0][2]!) } : undefined;
+    };
+    const resolved = summary("Resolved");
+    const prepared = summary("Prepared");
+    const installed = summary("Installed");
+    const uninstalled = summary("Uninstalled");
+    assert.ok(resolved && prepared && installed, `seed ${seed}: a summary line is missing`);
+    const plus = lines.filter((l) => /^ \+ [a-z0-9-]+==\S+( \(from file:\/\/\/\S+\))?$/.test(l));
+    const minus = lines.filter((l) => /^ - [a-z0-9-]+==\S+$/.test(l));
+    assert.equal(plus.length, installed.n, `seed ${seed}: Installed vs + lines`);
+    assert.equal(minus.length, uninstalled?.n ?? 0, `seed ${seed}: Uninstalled vs - lines`);
+    assert.ok(prepared.n <= installed.n, `seed ${seed}: prepared more than installed`);
+    assert.ok(installed.n <= resolved.n, `seed ${seed}: installed more than resolved`);
+    const names = [...plus, ...minus].map((l) => l.slice(3).split("==")[0]!);
+    const changeBlock = lines.filter((l) => /^ [+-] /.test(l)).map((l) =>
+      l.slice(3).split("==")[0]!
+    );
+    assert.deepEqual(changeBlock, [...names].sort(), `seed ${seed}: change list not sorted`);
+    const timed = resolved.ms + prepared.ms + installed.ms + (uninstalled?.ms ?? 0);
+    assert.ok(
+      timed <= run.pretendMs,
+      `seed ${seed}: summaries claim ${timed} ms of ${run.pretendMs}`,
+    );
+    const starts = lines.filter((l) => l.startsWith("Downloading "));
+    const ends = lines.filter((l) => l.startsWith(" Downloaded "));
+    assert.equal(starts.length, ends.length, `seed ${seed}: unpaired downloads`);
+    assert.ok(starts.length <= prepared.n, `seed ${seed}: more downloads than prepared`);
+    for (const s of starts) {
+      const m = s.match(/^Downloading ([a-z0-9-]+) \((\d+\.\d)(MiB|GiB)\)$/);
+      assert.ok(m, `seed ${seed}: bad line ${s}`);
+      assert.ok(ends.includes(` Downloaded ${m[1]}`), `seed ${seed}: ${m[1]} never finished`);
+    }
+  }
+});
+
+Deno.test("uv: live bars count up to the prepared total and never pass their sizes", async () => {
+  for (const seed of SEEDS.slice(0, 25)) {
+    const run = await captureModule(uv, { seed, cols: 100, rows: 30, tty: true });
+    const prepared = Number(run.output.match(/Prepared (\d+) packages?/)?.[1]);
+    let last = 0;
+    for (const m of run.output.matchAll(/Preparing packages\.\.\. \((\d+)\/(\d+)\)/g)) {
+      assert.equal(Number(m[2]), prepared, `seed ${seed}: spinner total vs Prepared`);
+      assert.ok(Number(m[1]) >= last && Number(m[1]) <= prepared, `seed ${seed}: spinner count`);
+      last = Number(m[1]);
+    }
+    for (const m of run.output.matchAll(/ -{6,30} +([\d.]+ [KMG]?i?B)\/([\d.]+ [KMG]?i?B)/g)) {
+      assert.ok(parseUnit(m[1]!) <= parseUnit(m[2]!) * 1.0001, `seed ${seed}: ${m[0]}`);
+    }
+  }
+});
+
+Deno.test("uv snapshot, seed 1 at 80 columns", async (t) => {
+  await t.assertSnapshot((await captureModule(uv, { seed: 1, cols: 80 })).output);
+});
