@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import config from "../deno.json" with { type: "json" };
 import { OPTION_TABLE } from "../cli/options.ts";
 import { MODULES } from "../modules/mod.ts";
+import { replay } from "./harness.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -221,6 +222,23 @@ Deno.test("SIGINT during a live progress bar restores the cursor, prints the mes
   const lastHide = screen.lastIndexOf("\x1b[?25l");
   const lastShow = screen.lastIndexOf("\x1b[?25h");
   assert.ok(lastHide === -1 || lastShow > lastHide, "cursor left hidden");
+});
+
+Deno.test("in a terminal the width comes from the terminal and a resize is picked up", async () => {
+  const screen = await inTerminal(
+    `stty cols 30 rows 20; "${Deno.execPath()}" run --quiet "${MAIN}" -m ${moduleName} --seed 8 -s 4 -i 30 & pid=$!; sleep 2; stty cols 120; kill -WINCH $pid; sleep 2; kill -INT $pid; wait $pid`,
+  );
+  const mark = screen.indexOf("Saving work to disk...");
+  assert.ok(mark > 0, "run did not end cleanly");
+  // Lines printed before the resize respect 30 columns; after it, wider lines appear.
+  const view = await replay(screen.slice(0, mark), 120, 20);
+  const lines = view.lines.filter((l) => l.length > 0);
+  const early = lines.slice(0, 20);
+  assert.ok(
+    early.every((l) => l.length <= 30),
+    `too wide before resize: ${early.find((l) => l.length > 30)}`,
+  );
+  assert.ok(lines.some((l) => l.length > 30), "no line used the new width after the resize");
 });
 
 Deno.test("SIGTERM and SIGHUP exit 143 and 129 with the saving message", async () => {

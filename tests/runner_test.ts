@@ -104,3 +104,28 @@ Deno.test("Duplicated modules are picked more often", async () => {
   });
   assert.ok(counts.a! > counts.b! * 1.5, JSON.stringify(counts));
 });
+
+Deno.test("Session.resize changes the width modules see and the width live lines are cut to", async () => {
+  const chunks: string[] = [];
+  const s = new Session({
+    sink: (c) => chunks.push(c),
+    tty: true,
+    color: false,
+    cols: 60,
+    rows: 20,
+    virtual: true,
+    seed: 1n,
+    epochMs: TEST_EPOCH_MS,
+  });
+  const ctx = s.context();
+  assert.equal(ctx.term.cols, 60);
+  s.resize(25, 10);
+  assert.equal(ctx.term.cols, 25);
+  assert.equal(ctx.term.rows, 10);
+  ctx.out.live(["x".repeat(100)]);
+  s.screen.flush();
+  const view = await replay(chunks.join(""), 60, 20);
+  assert.equal(view.lines[0], "x".repeat(25));
+  s.resize(Number.NaN, 0);
+  assert.equal(ctx.term.cols, 25, "nonsense sizes are ignored");
+});
