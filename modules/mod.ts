@@ -7,12 +7,16 @@
 
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
+import { memdump } from "./memdump.ts";
 import { simcity } from "./simcity.ts";
+import { weblog } from "./weblog.ts";
 import { uv } from "./uv.ts";
 
 const ALL: Module[] = [
   botnet,
+  memdump,
   simcity,
+  weblog,
   uv,
 ];
 

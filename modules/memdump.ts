@@ -1,0 +1,518 @@
+/**
+ * `memdump`: `hexdump -C` of a small ELF core file. The bytes are built like a
+ * real x86-64 core: ELF header, program headers, notes (registers, process
+ * info, auxv, mapped files), then page-sized memory segments: ELF header pages,
+ * `.data` with GOT pointers, a glibc heap with chunk headers and strings, a
+ * stack with argv and environment, and zero pages that hexdump folds into `*`.
+ *
+ * @module
+ */
+
+import data from "../data/memdump.json" with { type: "json" };
+import type { Rng } from "../core/rng.ts";
+import type { Context, Module } from "../core/types.ts";
+
+const PAGE = 4096;
+const PID = 4127;
+
+/** A growable little-endian byte buffer. */
+class Bytes {
+  readonly b: number[] = [];
+  get length(): number {
+    return this.b.length;
+  }
+  u8(v: number): this {
+    this.b.push(v & 0xff);
+    return this;
+  }
+  u16(v: number): this {
+    return this.u8(v).u8(v >>> 8);
+  }
+  u32(v: number): this {
+    return this.u16(v & 0xffff).u16(v >>> 16);
+  }
+  u64(v: bigint | number): this {
+    const x = BigInt.asUintN(64, BigInt(v));
+    return this.u32(Number(x & 0xffffffffn)).u32(Number(x >> 32n));
+  }
+  str(s: string, nul = true): this {
+    for (let i = 0; i < s.length; i++) this.u8(s.charCodeAt(i) & 0x7f);
+    return nul ? this.u8(0) : this;
+  }
+  zeros(n: number): this {
+    for (let i = 0; i < n; i++) this.b.push(0);
+    return this;
+  }
+  align(n: number): this {
+    return this.zeros((n - (this.b.length % n)) % n);
+  }
+  raw(bytes: readonly number[]): this {
+    for (const x of bytes) this.b.push(x);
+    return this;
+  }
+  /** Pads (or cuts) to exactly `n` bytes. */
+  fit(n: number): number[] {
+    return this.b.length >= n
+      ? this.b.slice(0, n)
+      : [...this.b, ...new Array(n - this.b.length).fill(0)];
+  }
+}
+
+/** The process whose core is dumped: addresses and names. */
+interface Proc {
+  prog: (typeof data.programs)[number];
+  exe: bigint;
+  heap: bigint;
+  libc: bigint;
+  stack: bigint;
+  user: string;
+  cwd: string;
+  libs: { name: string; base: bigint }[];
+}
+
+function fill(rng: Rng, proc: Proc, template: string): string {
+  return template
+    .replaceAll("{hex32}", rng.hex(32))
+    .replaceAll("{int5}", String(rng.int(10000, 99999)))
+    .replaceAll("{user}", proc.user)
+    .replaceAll("{cwd}", proc.cwd)
+    .replaceAll("{pid}", String(PID));
+}
+
+const randomBytes = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.int(0, 255));
+const heapPtr = (rng: Rng, p: Proc) => p.heap + BigInt(rng.int(0x2a0, 0x1ffff) & ~0xf);
+const codePtr = (rng: Rng, base: bigint) => base + BigInt(rng.int(0x1000, 0x1bffff));
+
+/** An ELF64 header plus program headers, `.interp`, a build-id note and `.dynstr`. */
+function elfHeaderPage(rng: Rng, base: bigint, interp: boolean): number[] {
+  const b = new Bytes();
+  b.raw([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).zeros(8);
+  b.u16(3).u16(0x3e).u32(1).u64(interp ? 0x1000 + rng.int(0, 0xfff) * 16 : 0).u64(0x40);
+  b.u64(rng.int(0x20000, 0x1fffff) & ~7).u32(0).u16(0x40).u16(0x38);
+  const phnum = interp ? 13 : 11;
+  b.u16(phnum).u16(0x40).u16(rng.int(26, 31)).u16(rng.int(25, 30));
+  const types = [6, 3, 1, 1, 1, 1, 2, 4, 4, 0x6474e553, 0x6474e550, 0x6474e551, 0x6474e552];
+  for (const [i, type] of (interp ? types : types.filter((t) => t !== 6 && t !== 3)).entries()) {
+    const off = i * 0x1000 * rng.int(0, 3);
+    b.u32(type).u32([4, 5, 4, 6][i % 4] as number).u64(off).u64(off).u64(off);
+    const size = type === 3 ? 0x1c : rng.int(0x40, 0x9000);
+    b.u64(size).u64(size).u64(type === 1 ? 0x1000 : 8);
+  }
+  if (interp) b.str("/lib64/ld-linux-x86-64.so.2");
+  b.align(8).u32(4).u32(0x20).u32(5).str("GNU").u32(0xc0000002).u32(4).u32(3).u32(0);
+  b.u32(4).u32(0x14).u32(3).str("GNU").raw(randomBytes(rng, 20));
+  b.align(8);
+  const entries = rng.int(14, 30);
+  for (let i = 0; i < entries; i++) {
+    b.u32(i === 0 ? 0 : rng.int(1, 0x400)).u8(i === 0 ? 0 : 0x12).u8(0).u16(0).u64(0).u64(0);
+  }
+  for (const s of rng.sample(data.dataStrings, rng.int(12, 24))) b.str(s);
+  b.align(8);
+  while (b.length < PAGE - 24) {
+    b.u64(base + BigInt(rng.int(0x3d00, 0x5f00) & ~7)).u64(8).u64(codePtr(rng, base));
+  }
+  return b.fit(PAGE);
+}
+
+/** `.data`/`.got`: init arrays, GOT entries into libc, globals, then `.bss` zeros. */
+function dataPages(rng: Rng, p: Proc, pages: number): number[] {
+  const b = new Bytes();
+  b.u64(codePtr(rng, p.exe)).u64(codePtr(rng, p.exe));
+  for (
+    const tag of [
+      1,
+      1,
+      1,
+      12,
+      13,
+      25,
+      27,
+      26,
+      28,
+      0x6ffffef5,
+      5,
+      6,
+      10,
+      11,
+      21,
+      3,
+      2,
+      20,
+      23,
+      7,
+      8,
+      9,
+    ]
+  ) {
+    b.u64(tag).u64(tag === 21 ? 0 : tag < 4 ? rng.int(1, 0x900) : codePtr(rng, p.exe));
+  }
+  b.zeros(16);
+  const got = rng.int(20, 90);
+  for (let i = 0; i < got; i++) b.u64(rng.chance(0.8) ? codePtr(rng, p.libc) : codePtr(rng, p.exe));
+  for (let i = 0; i < rng.int(8, 40); i++) {
+    const kind = rng.int(0, 3);
+    if (kind === 0) b.u64(heapPtr(rng, p));
+    else if (kind === 1) b.u32(rng.int(0, 4096)).u32(rng.int(0, 3));
+    else if (kind === 2) b.u64(codePtr(rng, p.exe));
+    else b.str(rng.pick(data.dataStrings)).align(8);
+  }
+  return b.fit(pages * PAGE);
+}
+
+/** A glibc heap: tcache block, then chunks of strings, structs, freed and compressed data. */
+function heapPages(rng: Rng, p: Proc, pages: number): number[] {
+  const total = pages * PAGE;
+  const b = new Bytes();
+  b.zeros(8).u64(0x291);
+  for (let i = 0; i < 64; i++) b.u16(rng.chance(0.12) ? rng.int(1, 7) : 0);
+  for (let i = 0; i < 64; i++) b.u64(rng.chance(0.12) ? heapPtr(rng, p) : 0);
+  const limit = total - PAGE * rng.float(0.2, 0.6);
+  while (b.length < limit) {
+    const kind = rng.weighted(["string", "struct", "freed", "blob", "zero"], [5, 4, 2, 1, 1]);
+    const body = new Bytes();
+    if (kind === "string") body.str(fill(rng, p, rng.pick(data.heapStrings)));
+    else if (kind === "struct") {
+      for (let i = rng.int(2, 8); i > 0; i--) {
+        const f = rng.int(0, 4);
+        if (f === 0) body.u64(0);
+        else if (f === 1) body.u32(rng.int(0, 0xffff)).u32(0);
+        else if (f === 2) body.u64(codePtr(rng, p.libc));
+        else body.u64(heapPtr(rng, p));
+      }
+    } else if (kind === "freed") {
+      const at = p.heap + BigInt(b.length);
+      body.u64((at >> 12n) ^ heapPtr(rng, p)).u64((BigInt(rng.u32()) << 32n) | BigInt(rng.u32()));
+      body.zeros(rng.int(0, 3) * 16);
+    } else if (kind === "blob") {
+      body.raw(rng.chance(0.5) ? [0x1f, 0x8b, 8, 0] : [0x17, 3, 3, rng.int(0, 4), rng.int(0, 255)]);
+      body.raw(randomBytes(rng, rng.int(48, 400)));
+    } else body.zeros(rng.int(1, 12) * 16);
+    const size = Math.max(0x20, Math.ceil((body.length + 8) / 16) * 16);
+    b.u64(b.length > 0x290 && rng.chance(0.1) ? rng.int(1, 8) * 16 : 0).u64(size | 1);
+    b.raw(body.fit(size - 16));
+  }
+  b.u64(0).u64((total - b.length + 0x20000) | 1);
+  return b.fit(total);
+}
+
+/** The top of the stack: frames, then argc/argv/envp/auxv and the strings they point to. */
+function stackPages(rng: Rng, p: Proc, pages: number): number[] {
+  const total = pages * PAGE;
+  const end = p.stack + BigInt(total);
+  const args = p.prog.args.split(" ");
+  const env = rng.sample(data.env, rng.int(8, 16)).map((e) => fill(rng, p, e));
+  const tail = new Bytes();
+  const argvOff = args.map((a) => (tail.str(a), tail.length - a.length - 1));
+  const envOff = env.map((e) => (tail.str(e), tail.length - e.length - 1));
+  const pathOff = tail.length;
+  tail.str(p.prog.path).zeros(8);
+  const tailStart = end - BigInt(tail.length);
+  const mid = new Bytes().raw(randomBytes(rng, 16)).str("x86_64");
+  const midStart = (tailStart - BigInt(mid.length + rng.int(0, 48))) & ~0xfn;
+  const vec = new Bytes().u64(args.length);
+  for (const a of argvOff) vec.u64(tailStart + BigInt(a));
+  vec.u64(0);
+  for (const e of envOff) vec.u64(tailStart + BigInt(e));
+  vec.u64(0);
+  const aux: [number, bigint | number][] = [
+    [33, p.stack - 0x4000n],
+    [51, 0xd30],
+    [16, 0x178bfbff],
+    [6, PAGE],
+    [17, 100],
+    [3, p.exe + 0x40n],
+    [4, 56],
+    [5, 13],
+    [7, p.libc],
+    [8, 0],
+    [9, codePtr(rng, p.exe)],
+    [11, 1000],
+    [12, 1000],
+    [13, 1000],
+    [14, 1000],
+    [23, 0],
+    [25, midStart],
+    [26, 2],
+    [31, tailStart + BigInt(pathOff)],
+    [15, midStart + 16n],
+    [0, 0],
+  ];
+  for (const [k, v] of aux) vec.u64(k).u64(v);
+  const vecStart = (midStart - BigInt(vec.length + rng.int(0, 64))) & ~0xfn;
+  const frames = new Bytes();
+  for (let i = rng.int(12, 60); i > 0; i--) {
+    const f = rng.int(0, 5);
+    if (f === 0) frames.u64(codePtr(rng, p.exe));
+    else if (f === 1) frames.u64(codePtr(rng, p.libc));
+    else if (f === 2) frames.u64(end - BigInt(rng.int(0x200, 0x1800) & ~0xf));
+    else if (f === 3) frames.raw([0, ...randomBytes(rng, 7)]);
+    else frames.u64(rng.chance(0.5) ? 0 : rng.int(1, 4096));
+  }
+  const at = (addr: bigint) => Number(addr - p.stack);
+  const out = new Array<number>(total).fill(0);
+  const put = (offset: number, bytes: readonly number[]) =>
+    bytes.forEach((v, i) => (out[offset + i] = v));
+  put(at(vecStart) - frames.length, frames.b);
+  put(at(vecStart), vec.b);
+  put(at(midStart), mid.b);
+  put(at(tailStart), tail.b);
+  return out;
+}
+
+/** A mostly empty anonymous mapping: a little state at the start, zeros after. */
+function anonPages(rng: Rng, p: Proc, pages: number): number[] {
+  const b = new Bytes();
+  if (rng.chance(0.6)) {
+    for (let i = rng.int(2, 40); i > 0; i--) {
+      b.u64(rng.chance(0.5) ? heapPtr(rng, p) : rng.int(0, 255));
+    }
+  }
+  if (rng.chance(0.3)) b.zeros(rng.int(4, 80) * 16).raw(new Array(rng.int(1, 4) * 16).fill(0xff));
+  return b.fit(pages * PAGE);
+}
+
+interface Segment {
+  vaddr: bigint;
+  memsz: number;
+  flags: number;
+  bytes: number[];
+}
+
+/** Builds the memory segments of the core (file-backed text ones carry no bytes). */
+function segments(rng: Rng, p: Proc): Segment[] {
+  const seg = (vaddr: bigint, memPages: number, flags: number, bytes: number[]) => ({
+    vaddr,
+    memsz: memPages * PAGE,
+    flags,
+    bytes,
+  });
+  const dataAt = p.exe + BigInt(rng.int(0x30, 0x200) * PAGE);
+  const out: Segment[] = [
+    seg(p.exe, 1, 4, elfHeaderPage(rng, p.exe, true)),
+    seg(p.exe + 0x1000n, rng.int(8, 40), 5, []),
+    seg(dataAt, 2, 6, dataPages(rng, p, rng.int(1, 2))),
+    seg(p.heap, 33, 6, heapPages(rng, p, rng.int(2, 7))),
+  ];
+  for (const lib of p.libs) {
+    out.push(seg(lib.base, 1, 4, elfHeaderPage(rng, lib.base, false)));
+    out.push(seg(lib.base + 0x1000n, rng.int(16, 200), 5, []));
+    out.push(
+      seg(
+        lib.base + BigInt(rng.int(0x200, 0x400) * PAGE),
+        1,
+        6,
+        dataPages(rng, { ...p, exe: lib.base }, 1),
+      ),
+    );
+  }
+  for (let i = rng.int(1, 3); i > 0; i--) {
+    const pages = rng.int(1, 6);
+    out.push(
+      seg(p.libc - BigInt(rng.int(0x40, 0x4000) * PAGE), pages, 6, anonPages(rng, p, pages)),
+    );
+  }
+  const stackPagesN = rng.int(2, 5);
+  out.push(seg(p.stack, 33, 6, stackPages(rng, p, stackPagesN)));
+  out.push(
+    seg(
+      p.stack - 0x2000n,
+      2,
+      5,
+      elfHeaderPage(rng, p.stack - 0x2000n, false).concat(new Array(PAGE).fill(0)),
+    ),
+  );
+  return out.sort((a, b) => (a.vaddr < b.vaddr ? -1 : 1));
+}
+
+/** Builds one note: `CORE` name, type, 4-byte aligned descriptor. */
+function note(type: number, desc: Bytes, name = "CORE"): number[] {
+  const b = new Bytes().u32(name.length + 1).u32(desc.length).u32(type).str(name).align(4);
+  return b.raw(desc.b).align(4).b;
+}
+
+/** The PT_NOTE contents: prstatus, prpsinfo, siginfo, auxv, mapped files, fpregs. */
+function notes(rng: Rng, p: Proc): number[] {
+  const signal = rng.pick([11, 11, 6, 7, 8]);
+  const st = new Bytes().u32(signal).u32(0).u32(0).u16(signal).u16(0).u64(0).u64(0);
+  st.u32(PID).u32(rng.int(1, 4000)).u32(PID).u32(rng.int(1, 4000));
+  for (let i = 0; i < 4; i++) st.u64(rng.int(0, 900)).u64(rng.int(0, 999999));
+  const regs = [
+    heapPtr(rng, p),
+    0,
+    heapPtr(rng, p),
+    p.stack + 0x1e70n,
+    p.stack + 0x1f40n,
+    heapPtr(rng, p),
+    0x246,
+    0,
+    rng.int(0, 64),
+    0,
+    0,
+    codePtr(rng, p.libc),
+    rng.int(0, 4096),
+    heapPtr(rng, p),
+    heapPtr(rng, p),
+    -1,
+    codePtr(rng, p.exe),
+    0x33,
+    0x10246,
+    p.stack + 0x1e38n,
+    0x2b,
+    p.libc - 0x3000n + 0x740n,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ];
+  for (const r of regs) st.u64(r);
+  st.u32(1).u32(0);
+  const ps = new Bytes().u8(0).u8(0x52).u8(0).u8(0).zeros(4).u64(0x400600).u32(1000).u32(1000);
+  ps.u32(PID).u32(rng.int(1, 4000)).u32(PID).u32(rng.int(1, 4000));
+  ps.raw(new Bytes().str(p.prog.name.slice(0, 15)).fit(16)).raw(
+    new Bytes().str(p.prog.args.slice(0, 79)).fit(80),
+  );
+  const si = new Bytes().u32(signal).u32(0).u32(1).u32(0).u64(
+    signal === 11 ? rng.int(0, 0x40) * 8 : 0,
+  );
+  const auxv = new Bytes();
+  for (
+    const [k, v] of [
+      [33, p.stack - 0x4000n],
+      [16, 0x178bfbff],
+      [6, PAGE],
+      [17, 100],
+      [3, p.exe + 0x40n],
+      [4, 56],
+      [5, 13],
+      [7, p.libc],
+      [9, codePtr(rng, p.exe)],
+      [11, 1000],
+      [23, 0],
+      [25, p.stack + 0x3f50n],
+      [0, 0],
+    ] as const
+  ) {
+    auxv.u64(k).u64(v);
+  }
+  const mapped = [
+    { name: p.prog.path, base: p.exe },
+    ...p.libs.map((l) => ({ name: `/usr/lib/x86_64-linux-gnu/${l.name}`, base: l.base })),
+  ];
+  const files = new Bytes().u64(mapped.length * 2).u64(PAGE);
+  for (const m of mapped) {
+    files.u64(m.base).u64(m.base + 0x1000n).u64(0);
+    files.u64(m.base + 0x1000n).u64(m.base + BigInt(rng.int(0x10, 0x200) * PAGE)).u64(1);
+  }
+  for (const m of mapped) files.str(m.name).str(m.name);
+  const fp = new Bytes().u16(0x37f).zeros(22).u32(0x1f80).u32(0x2ffff).zeros(128);
+  for (let i = 0; i < 16; i++) {
+    fp.raw(rng.chance(0.6) ? new Array(16).fill(0) : randomBytes(rng, 16));
+  }
+  fp.zeros(96);
+  return [
+    ...note(1, st),
+    ...note(3, ps),
+    ...note(0x53494749, si),
+    ...note(6, auxv),
+    ...note(0x46494c45, files),
+    ...note(2, fp),
+  ];
+}
+
+/** Builds a whole core file for a random process. */
+export function buildCore(rng: Rng): Uint8Array {
+  const prog = rng.pick(data.programs);
+  const exe = (BigInt(rng.int(0x55, 0x56)) << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
+  const libc = (0x7fn << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
+  const libNames = [
+    "libc.so.6",
+    ...rng.sample(prog.libs, rng.int(1, Math.min(3, prog.libs.length))),
+  ];
+  const p: Proc = {
+    prog,
+    exe,
+    heap: exe + BigInt(rng.int(0x400, 0x2000) * PAGE),
+    libc,
+    stack: (0x7ffn << 36n) | (BigInt(rng.int(0xc000000, 0xfffffef)) << 12n),
+    user: rng.pick(data.users),
+    cwd: rng.pick(data.workdirs),
+    libs: libNames.map((name, i) => ({
+      name,
+      base: libc + BigInt(i * rng.int(0x300, 0x900) * PAGE),
+    })),
+  };
+  const segs = segments(rng, p);
+  const phnum = segs.length + 1;
+  const noteBytes = notes(rng, p);
+  const noteOff = 0x40 + phnum * 0x38;
+  let off = Math.ceil((noteOff + noteBytes.length) / PAGE) * PAGE;
+  const head = new Bytes().raw([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).zeros(8);
+  head.u16(4).u16(0x3e).u32(1).u64(0).u64(0x40).u64(0).u32(0).u16(0x40).u16(0x38);
+  head.u16(phnum).u16(0x40).u16(0).u16(0);
+  head.u32(4).u32(0).u64(noteOff).u64(0).u64(0).u64(noteBytes.length).u64(0).u64(0);
+  for (const s of segs) {
+    head.u32(1).u32(s.flags).u64(off).u64(s.vaddr).u64(0).u64(s.bytes.length).u64(s.memsz).u64(
+      PAGE,
+    );
+    off += s.bytes.length;
+  }
+  head.raw(noteBytes).align(PAGE);
+  for (const s of segs) head.raw(s.bytes);
+  return Uint8Array.from(head.b);
+}
+
+/** One `hexdump -C` row for `bytes` (1–16 of them) at `offset`. */
+export function hexRow(offset: number, bytes: ArrayLike<number>): string {
+  let hex = "";
+  let ascii = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 8) hex += " ";
+    if (i < bytes.length) {
+      const v = bytes[i] as number;
+      hex += v.toString(16).padStart(2, "0") + " ";
+      ascii += v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : ".";
+    } else hex += "   ";
+  }
+  return `${offset.toString(16).padStart(8, "0")}  ${hex} |${ascii}|`;
+}
+
+/** All lines `hexdump -C` prints for `bytes`: rows, `*` for repeated rows, the end offset. */
+export function hexdumpLines(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  let starred = false;
+  for (let off = 0; off < bytes.length; off += 16) {
+    const row = bytes.subarray(off, off + 16);
+    const same = off > 0 && row.length === 16 && row.every((v, i) => v === bytes[off - 16 + i]);
+    if (same) {
+      if (!starred) lines.push("*");
+      starred = true;
+      continue;
+    }
+    starred = false;
+    lines.push(hexRow(off, row));
+  }
+  lines.push(bytes.length.toString(16).padStart(8, "0"));
+  return lines;
+}
+
+export const memdump: Module = {
+  name: "memdump",
+  signature: `hexdump -C core.${PID}`,
+  about: "Hex dump of a process core file: ELF notes, heap, stack and zero pages",
+  maxDurationMs: 240_000,
+  async run(ctx: Context): Promise<void> {
+    const { rng, out } = ctx;
+    const lines = hexdumpLines(buildCore(rng));
+    const target = Math.min(80_000, Math.max(10_000, rng.logNormal(22_000, 0.35)));
+    const perLine = target / lines.length;
+    let i = 0;
+    while (i < lines.length) {
+      const burst = Math.min(lines.length - i, rng.int(6, 64));
+      for (const line of lines.slice(i, i + burst)) out.line(line);
+      i += burst;
+      const stall = rng.chance(0.04) ? rng.float(1.2, 1.5) : rng.float(0.55, 1.15);
+      await ctx.sleep(burst * perLine * stall);
+    }
+  },
+};

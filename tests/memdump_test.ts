@@ -1,0 +1,114 @@
+/**
+ * Format tests for `memdump`: the output is exactly `hexdump -C`, and the
+ * bytes it shows form a well-formed x86-64 ELF core file.
+ */
+
+import assert from "node:assert/strict";
+import { memdump } from "../modules/memdump.ts";
+import { captureModule } from "./harness.ts";
+
+const ROW = /^([0-9a-f]{8}) {2}((?:[0-9a-f]{2} ){8}) ((?:[0-9a-f]{2} ){8}) \|([ -~]{16})\|$/;
+
+/** Rebuilds the dumped bytes from hexdump lines, checking the format on the way. */
+function undump(lines: string[]): Uint8Array {
+  const bytes: number[] = [];
+  let previous: number[] | undefined;
+  let starred = false;
+  for (const [i, line] of lines.entries()) {
+    if (line === "*") {
+      assert.ok(previous && !starred, `line ${i}: '*' must follow a printed row`);
+      starred = true;
+      continue;
+    }
+    if (i === lines.length - 1) {
+      assert.match(line, /^[0-9a-f]{8}$/, "last line is the end offset");
+      const end = parseInt(line, 16);
+      if (starred) {
+        assert.ok(end > bytes.length && (end - bytes.length) % 16 === 0);
+        while (bytes.length < end) bytes.push(...previous!);
+      }
+      assert.equal(end, bytes.length, "end offset equals the byte count");
+      return Uint8Array.from(bytes);
+    }
+    const m = line.match(ROW);
+    assert.ok(m, `line ${i} is not a hexdump -C row: ${JSON.stringify(line)}`);
+    const offset = parseInt(m[1]!, 16);
+    if (starred) {
+      assert.ok(offset > bytes.length && (offset - bytes.length) % 16 === 0, `line ${i}: offset`);
+      while (bytes.length < offset) bytes.push(...previous!);
+    } else {
+      assert.equal(offset, bytes.length, `line ${i}: offset advances by 16`);
+    }
+    const row = (m[2]! + m[3]!).trim().split(" ").map((h) => parseInt(h, 16));
+    const ascii = row.map((v) => (v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : ".")).join("");
+    assert.equal(m[4], ascii, `line ${i}: ASCII column matches the bytes`);
+    if (previous && !starred) {
+      assert.notDeepEqual(row, previous, `line ${i}: a repeated row must be folded into '*'`);
+    }
+    starred = false;
+    previous = row;
+    bytes.push(...row);
+  }
+  throw new Error("no end offset line");
+}
+
+Deno.test("memdump prints exact hexdump -C rows, '*' folds and a final offset", async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    const run = await captureModule(memdump, { seed, cols: 80 });
+    const lines = run.output.trimEnd().split("\n");
+    const bytes = undump(lines);
+    assert.ok(lines.includes("*"), `seed ${seed}: zero pages should fold into '*'`);
+    assert.ok(bytes.length % 4096 === 0, `seed ${seed}: a core file is page aligned`);
+  }
+});
+
+Deno.test("memdump bytes are a consistent ELF core: header, PT_NOTE and PT_LOAD segments", async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    const bytes = undump((await captureModule(memdump, { seed })).output.trimEnd().split("\n"));
+    const view = new DataView(bytes.buffer);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46]);
+    assert.equal(view.getUint16(16, true), 4, "ET_CORE");
+    assert.equal(view.getUint16(18, true), 0x3e, "x86-64");
+    const phoff = Number(view.getBigUint64(32, true));
+    const phnum = view.getUint16(56, true);
+    assert.equal(phoff, 0x40);
+    let expectedOffset = -1;
+    let loads = 0;
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * 56;
+      const type = view.getUint32(at, true);
+      const offset: number = Number(view.getBigUint64(at + 8, true));
+      const vaddr = view.getBigUint64(at + 16, true);
+      const filesz: number = Number(view.getBigUint64(at + 32, true));
+      const memsz = Number(view.getBigUint64(at + 40, true));
+      if (i === 0) {
+        assert.equal(type, 4, "first program header is PT_NOTE");
+        let n = offset;
+        const types: number[] = [];
+        while (n < offset + filesz) {
+          const namesz = view.getUint32(n, true);
+          const descsz = view.getUint32(n + 4, true);
+          types.push(view.getUint32(n + 8, true));
+          assert.equal(new TextDecoder().decode(bytes.subarray(n + 12, n + 16)), "CORE");
+          n += 12 + Math.ceil(namesz / 4) * 4 + Math.ceil(descsz / 4) * 4;
+        }
+        assert.equal(n, offset + filesz, "notes fill PT_NOTE exactly");
+        for (const t of [1, 3, 6]) assert.ok(types.includes(t), `note type ${t} present`);
+        expectedOffset = Math.ceil((offset + filesz) / 4096) * 4096;
+        continue;
+      }
+      assert.equal(type, 1, "PT_LOAD");
+      assert.equal(offset, expectedOffset, "segments are laid out back to back");
+      assert.ok(filesz <= memsz && filesz % 4096 === 0);
+      assert.ok(vaddr < 0x0000800000000000n, "user-space canonical address");
+      expectedOffset += filesz;
+      loads++;
+    }
+    assert.ok(loads >= 5);
+    assert.equal(expectedOffset, bytes.length, "the file ends with the last segment");
+  }
+});
+
+Deno.test("memdump snapshot", async (t) => {
+  await t.assertSnapshot((await captureModule(memdump, { seed: 1, cols: 80 })).output);
+});
