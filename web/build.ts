@@ -1,0 +1,74 @@
+/**
+ * `deno task web:build`: bundles `web/main.ts` for the browser with
+ * `deno bundle` and writes one self-contained page, `dist/denact.html`, that
+ * works from a web server and straight from disk.
+ *
+ * @module
+ */
+
+import { assemblePage } from "./page.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** Where the page is written. */
+export const PAGE_PATH: string = new URL("dist/denact.html", ROOT).pathname;
+
+/**
+ * The import map for the browser bundle: deno.json's imports, plus `node:` built-ins
+ * the shared CLI code imports mapped to browser stand-ins in `web/shims/`.
+ */
+export async function browserImportMap(): Promise<{ imports: Record<string, string> }> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  return {
+    imports: {
+      ...config.imports,
+      "node:util": new URL("web/shims/node_util.ts", ROOT).href,
+    },
+  };
+}
+
+/** Bundles the browser entry and returns the minified ES module, with no import left. */
+export async function bundleScript(): Promise<string> {
+  const entry = new URL("web/main.ts", ROOT).pathname;
+  const importMap = "data:application/json," +
+    encodeURIComponent(JSON.stringify(await browserImportMap()));
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--minify",
+      "--import-map",
+      importMap,
+      entry,
+    ],
+    cwd: ROOT.pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) {
+    throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
+  }
+  const script = new TextDecoder().decode(stdout);
+  const leftover = /(?:[}\s]from|(?:^|[;{}])\s*import)\s*["']([^"']+)["']/m.exec(script);
+  if (leftover) throw new Error(`the bundle still imports '${leftover[1]}'`);
+  return script;
+}
+
+/** Builds the page and writes it to {@linkcode PAGE_PATH}; returns its size in bytes. */
+export async function buildPage(): Promise<number> {
+  // Bundling first also installs @xterm/xterm into node_modules on a fresh clone.
+  const script = await bundleScript();
+  const css = await Deno.readTextFile(new URL("node_modules/@xterm/xterm/css/xterm.css", ROOT));
+  const page = await assemblePage({ script, css });
+  await Deno.mkdir(new URL("dist/", ROOT), { recursive: true });
+  const bytes = new TextEncoder().encode(page);
+  await Deno.writeFile(PAGE_PATH, bytes);
+  return bytes.length;
+}
+
+if (import.meta.main) {
+  const size = await buildPage();
+  console.log(`wrote ${PAGE_PATH} (${Math.round(size / 1024)} KiB)`);
+}
