@@ -8,6 +8,7 @@
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
 import { memdump } from "./memdump.ts";
+import { mkinitcpio } from "./mkinitcpio.ts";
 import { simcity } from "./simcity.ts";
 import { weblog } from "./weblog.ts";
 import { uv } from "./uv.ts";
@@ -15,6 +16,7 @@ import { uv } from "./uv.ts";
 const ALL: Module[] = [
   botnet,
   memdump,
+  mkinitcpio,
   simcity,
   weblog,
   uv,
