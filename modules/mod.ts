@@ -7,6 +7,8 @@
 
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
+import { composer } from "./composer.ts";
+import { cargo } from "./cargo.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
 import { simcity } from "./simcity.ts";
@@ -15,6 +17,8 @@ import { uv } from "./uv.ts";
 
 const ALL: Module[] = [
   botnet,
+  composer,
+  cargo,
   memdump,
   mkinitcpio,
   simcity,
