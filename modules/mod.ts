@@ -7,7 +7,6 @@
 
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
-import { composer } from "./composer.ts";
 import { cargo } from "./cargo.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
@@ -17,7 +16,6 @@ import { uv } from "./uv.ts";
 
 const ALL: Module[] = [
   botnet,
-  composer,
   cargo,
   memdump,
   mkinitcpio,
