@@ -8,6 +8,7 @@
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
 import { cargo } from "./cargo.ts";
+import { composer } from "./composer.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
 import { simcity } from "./simcity.ts";
@@ -17,6 +18,7 @@ import { uv } from "./uv.ts";
 const ALL: Module[] = [
   botnet,
   cargo,
+  composer,
   memdump,
   mkinitcpio,
   simcity,
