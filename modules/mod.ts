@@ -11,6 +11,7 @@ import { cargo } from "./cargo.ts";
 import { composer } from "./composer.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
+import { rkhunter } from "./rkhunter.ts";
 import { simcity } from "./simcity.ts";
 import { weblog } from "./weblog.ts";
 import { uv } from "./uv.ts";
@@ -21,6 +22,7 @@ const ALL: Module[] = [
   composer,
   memdump,
   mkinitcpio,
+  rkhunter,
   simcity,
   weblog,
   uv,
