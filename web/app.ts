@@ -22,6 +22,19 @@ export interface WebTerminal {
   onData(listener: (data: string) => void): { dispose(): void };
 }
 
+/** The read-only view of the page that the browser tests use (`window.denactTerm`). */
+export interface DenactTermHook {
+  /** Terminal columns and rows. */
+  readonly cols: number;
+  readonly rows: number;
+  /** The width modules see as `ctx.term.cols`. */
+  readonly moduleCols: number;
+  /** Every line of the terminal buffer (scrollback and screen), trailing blanks trimmed. */
+  lines(): string[];
+  /** Whether the run has ended. */
+  readonly finished: boolean;
+}
+
 /** How to start a run. */
 export interface StartOptions {
   /** The registered modules to choose from. */

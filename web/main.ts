@@ -13,20 +13,7 @@
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import { MODULES } from "../modules/mod.ts";
-import { startWebRun } from "./app.ts";
-
-/** The read-only view of the page that the browser tests use (`window.denactTerm`). */
-export interface DenactTermHook {
-  /** Terminal columns and rows. */
-  readonly cols: number;
-  readonly rows: number;
-  /** The width modules see as `ctx.term.cols`. */
-  readonly moduleCols: number;
-  /** Every line of the terminal buffer (scrollback and screen), trailing blanks trimmed. */
-  lines(): string[];
-  /** Whether the run has ended. */
-  readonly finished: boolean;
-}
+import { type DenactTermHook, startWebRun } from "./app.ts";
 
 function randomSeed(): bigint {
   return crypto.getRandomValues(new BigUint64Array(1))[0] as bigint;

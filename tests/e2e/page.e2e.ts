@@ -1,0 +1,258 @@
+/**
+ * The built page (`dist/denact.html`, from `deno task web:build`) in real
+ * headless Chromium, served on 127.0.0.1 and opened from disk. Run with
+ * `deno task test:e2e`; not part of `deno task test`.
+ */
+
+import assert from "node:assert/strict";
+import { type Browser, chromium, type Page } from "playwright-core";
+import type { DenactTermHook } from "../../web/app.ts";
+import { PAGE_PATH } from "../../web/build.ts";
+import { pageHandler } from "../../web/serve.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SCREENSHOT = new URL("../../dist/e2e-screenshot.png", import.meta.url).pathname;
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const COMPILING = String.raw`^\s+Compiling [\w-]+ v\d+\.\d+\.\d+`;
+const FINISHED = String.raw`^\s+Finished .+ target\(s\) in \d+\.\d\ds$`;
+const BUILDING = String.raw`^\s+Building \[[ =>]+\] \d+/\d+`;
+
+async function chromiumPath(): Promise<string> {
+  const { success, stdout } = await new Deno.Command("which", { args: ["chromium"] }).output();
+  const path = new TextDecoder().decode(stdout).trim();
+  if (!success || path === "") {
+    throw new Error("chromium is not installed (apt-get install chromium)");
+  }
+  return path;
+}
+
+/** An open page with everything it requested and every error it reported. */
+interface Opened {
+  page: Page;
+  requests: string[];
+  problems: string[];
+}
+
+/** Launches Chromium (and a server for the built page), runs `body`, closes everything. */
+async function withBrowser(
+  body: (open: (url: string) => Promise<Opened>, origin: string) => Promise<void>,
+): Promise<void> {
+  const html = await Deno.readFile(PAGE_PATH);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    pageHandler(html),
+  );
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_FLAGS });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 680 } });
+    const open = async (url: string): Promise<Opened> => {
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on("request", (request) => requests.push(request.url()));
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      await page.goto(url);
+      return { page, requests, problems };
+    };
+    await body(open, origin);
+  } finally {
+    await browser?.close();
+    await server.shutdown();
+  }
+}
+
+/** Waits until some terminal line matches `pattern`; returns the lines at that moment. */
+async function waitForLine(page: Page, pattern: string, timeout = 30_000): Promise<string[]> {
+  await page.waitForFunction(
+    (source) => {
+      const term = (globalThis as unknown as { denactTerm: DenactTermHook }).denactTerm;
+      const regexp = new RegExp(source);
+      return term.lines().some((line) => regexp.test(line));
+    },
+    pattern,
+    { timeout, polling: 20 },
+  );
+  return await lines(page);
+}
+
+function lines(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { denactTerm: DenactTermHook }).denactTerm.lines()
+  );
+}
+
+function size(page: Page): Promise<{ cols: number; rows: number; moduleCols: number }> {
+  return page.evaluate(() => {
+    const { cols, rows, moduleCols } =
+      (globalThis as unknown as { denactTerm: DenactTermHook }).denactTerm;
+    return { cols, rows, moduleCols };
+  });
+}
+
+/** The classes of the rendered spans (xterm.js's DOM renderer) whose trimmed text is `text`. */
+function spanClasses(page: Page, text: string): Promise<string[]> {
+  return page.evaluate((wanted) => {
+    type Span = { textContent: string | null; className: string };
+    const { document } = globalThis as unknown as {
+      document: { querySelectorAll(selector: string): Iterable<Span> };
+    };
+    return [...document.querySelectorAll(".xterm-rows span")]
+      .filter((span) => span.textContent?.trim() === wanted)
+      .map((span) => span.className);
+  }, text);
+}
+
+/** The error block the real CLI prints for `args` (colour off), as lines. */
+async function cliError(args: string[]): Promise<string[]> {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "main.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  assert.equal(code, 2);
+  return new TextDecoder().decode(stderr).trimEnd().split("\n");
+}
+
+const options = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test(
+  "e2e: cargo runs in the page with its real lines, colours and a screenshot",
+  options,
+  async () => {
+    await withBrowser(async (open, origin) => {
+      const { page, requests, problems } = await open(
+        `${origin}/?module=cargo&seed=1&speed-factor=50`,
+      );
+      const seen = await waitForLine(page, FINISHED);
+      const compiling = seen.filter((line) => new RegExp(COMPILING).test(line));
+      assert.ok(compiling.length >= 3, `Compiling lines:\n${seen.join("\n")}`);
+      assert.ok(
+        seen.findIndex((l) => new RegExp(COMPILING).test(l)) <
+          seen.findIndex((l) => new RegExp(FINISHED).test(l)),
+      );
+      assert.ok(!seen.some((line) => line.startsWith("error:")), "no URL errors");
+      const { cols, rows, moduleCols } = await size(page);
+      assert.equal(moduleCols, cols);
+      assert.ok(cols >= 100 && rows >= 30, `the terminal fills the window: ${cols}x${rows}`);
+      const status = await spanClasses(page, "Compiling");
+      assert.ok(
+        status.length > 0 &&
+          status.every((c) => /xterm-bold/.test(c) && /xterm-fg-(2|10)\b/.test(c)),
+        `Compiling is bold green: ${status.join(" | ")}`,
+      );
+      await page.screenshot({ path: SCREENSHOT });
+      assert.deepEqual(problems, []);
+      assert.deepEqual(requests, [`${origin}/?module=cargo&seed=1&speed-factor=50`]);
+    });
+  },
+);
+
+Deno.test(
+  "e2e: an unknown module shows the CLI's error text in red, then the rest runs",
+  options,
+  async () => {
+    await withBrowser(async (open, origin) => {
+      const { page, problems } = await open(
+        `${origin}/?module=cargo&module=cargoo&seed=1&speed-factor=5`,
+      );
+      const seen = await waitForLine(page, "^For more information");
+      const red = await spanClasses(page, "error:");
+      assert.ok(red.length === 1 && /xterm-fg-(1|9)\b/.test(red[0] ?? ""), `red: ${red}`);
+      const expected = await cliError(["-m", "cargoo"]);
+      assert.deepEqual(seen.slice(0, expected.length), expected);
+      assert.match(expected[0] ?? "", /^error: invalid value 'cargoo' for '--modules <MODULES>'/);
+      await waitForLine(page, COMPILING);
+      assert.deepEqual(problems, []);
+    });
+  },
+);
+
+Deno.test(
+  "e2e: a window resize refits the terminal and modules draw to the new width",
+  options,
+  async () => {
+    await withBrowser(async (open, origin) => {
+      const { page, problems } = await open(`${origin}/?module=cargo&seed=3&speed-factor=4`);
+      const wide = await waitForLine(page, BUILDING);
+      const before = await size(page);
+      const barWidth = (line: string) => (/\[([ =>]+)\]/.exec(line)?.[1] ?? "").length;
+      const wideBar = Math.max(...wide.filter((l) => new RegExp(BUILDING).test(l)).map(barWidth));
+
+      await page.setViewportSize({ width: 400, height: 500 });
+      await page.waitForFunction(
+        (cols) => (globalThis as unknown as { denactTerm: DenactTermHook }).denactTerm.cols < cols,
+        before.cols,
+      );
+      const after = await size(page);
+      assert.equal(after.moduleCols, after.cols, "modules see the terminal's new width");
+      assert.ok(after.cols < 50 && after.cols >= 30, `narrow: ${after.cols}`);
+      assert.ok(after.rows < before.rows);
+
+      const narrowBar = String.raw`^\s+Building \[[ =>]{1,${wideBar - 1}}\] \d+/\d+`;
+      const narrow = await waitForLine(page, narrowBar);
+      const bar = narrow.filter((l) => new RegExp(narrowBar).test(l)).at(-1) ?? "";
+      assert.ok(bar.length <= after.cols, `the bar fits in ${after.cols} columns: '${bar}'`);
+      assert.deepEqual(problems, []);
+    });
+  },
+);
+
+Deno.test("e2e: the page runs from file:// and requests nothing but itself", options, async () => {
+  await withBrowser(async (open) => {
+    const url = `file://${PAGE_PATH}?module=cargo&seed=1&speed-factor=50`;
+    const { page, requests, problems } = await open(url);
+    await waitForLine(page, COMPILING);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests, [url]);
+  });
+});
+
+Deno.test(
+  "e2e: every module runs in the page without a request beyond the page",
+  options,
+  async () => {
+    await withBrowser(async (open, origin) => {
+      const url = `${origin}/?seed=7&speed-factor=20&instant-print-lines=50`;
+      const { page, requests, problems } = await open(url);
+      await page.waitForTimeout(4_000);
+      const seen = (await lines(page)).filter((line) => line.trim() !== "");
+      assert.ok(seen.length >= 50, `output after 4 s:\n${seen.join("\n")}`);
+      assert.deepEqual(problems, []);
+      assert.ok(
+        requests.every((request) => new URL(request).origin === origin),
+        requests.join("\n"),
+      );
+      assert.deepEqual(requests, [url]);
+    });
+  },
+);
+
+Deno.test("e2e: exit-after-time ends the run with the saving message", options, async () => {
+  await withBrowser(async (open, origin) => {
+    const { page, problems } = await open(`${origin}/?seed=2&speed-factor=10&exit-after-time=2s`);
+    const started = performance.now();
+    await waitForLine(page, String.raw`^Saving work to disk\.\.\.$`, 10_000);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed > 1_000 && elapsed < 6_000, `ended after ${Math.round(elapsed)} ms`);
+    assert.equal(
+      await page.evaluate(() =>
+        (globalThis as unknown as { denactTerm: DenactTermHook }).denactTerm.finished
+      ),
+      true,
+    );
+    assert.deepEqual(problems, []);
+  });
+});
