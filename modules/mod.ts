@@ -9,6 +9,7 @@ import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
 import { cargo } from "./cargo.ts";
 import { composer } from "./composer.ts";
+import { cryptomining } from "./cryptomining.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
 import { rkhunter } from "./rkhunter.ts";
@@ -20,12 +21,13 @@ const ALL: Module[] = [
   botnet,
   cargo,
   composer,
+  cryptomining,
   memdump,
   mkinitcpio,
   rkhunter,
   simcity,
-  weblog,
   uv,
+  weblog,
 ];
 
 /** Every module, sorted by name. */
