@@ -24,11 +24,14 @@ const COMPILING = String.raw`^\s+Compiling [\w-]+ v\d+\.\d+\.\d+`;
 const FINISHED = String.raw`^\s+Finished .+ target\(s\) in \d+\.\d\ds$`;
 const BUILDING = String.raw`^\s+Building \[[ =>]+\] \d+/\d+`;
 
+/** Debian's chromium (`which chromium`), or the browser `DENACT_CHROMIUM` names. */
 async function chromiumPath(): Promise<string> {
+  const chosen = Deno.env.get("DENACT_CHROMIUM");
+  if (chosen) return chosen;
   const { success, stdout } = await new Deno.Command("which", { args: ["chromium"] }).output();
   const path = new TextDecoder().decode(stdout).trim();
   if (!success || path === "") {
-    throw new Error("chromium is not installed (apt-get install chromium)");
+    throw new Error("chromium is not installed (apt-get install -y chromium)");
   }
   return path;
 }
