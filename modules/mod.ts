@@ -8,6 +8,7 @@
 import type { Module } from "../core/types.ts";
 import { botnet } from "./botnet.ts";
 import { cargo } from "./cargo.ts";
+import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
 import { cryptomining } from "./cryptomining.ts";
 import { memdump } from "./memdump.ts";
@@ -20,6 +21,7 @@ import { uv } from "./uv.ts";
 const ALL: Module[] = [
   botnet,
   cargo,
+  cc,
   composer,
   cryptomining,
   memdump,
