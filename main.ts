@@ -33,6 +33,7 @@ import {
   writeStdout,
 } from "./core/platform.ts";
 import { endSession, EXIT_CODES, runRotation } from "./core/runner.ts";
+import { runPanesOrRecording, usesPanesOrRecording } from "./core/run_modes.ts";
 import { Session } from "./core/session.ts";
 import type { Module } from "./core/types.ts";
 import { findModule, MODULES } from "./modules/mod.ts";
@@ -104,6 +105,9 @@ async function run(options: Options, color: boolean): Promise<number> {
     ? options.modules.map((name) => findModule(name) as Module)
     : MODULES.slice();
   const tty = stdoutIsTerminal();
+  if (usesPanesOrRecording(options)) {
+    return await runPanesOrRecording(options, color, selected, tty);
+  }
   const size = terminalSize();
   const columnsEnv = Number(envVar("COLUMNS"));
   let session: Session | undefined;

@@ -7,6 +7,8 @@
  */
 
 import { parseDuration } from "./duration.ts";
+import { type PaneLayout, parsePaneLayout } from "../core/panes/layout.ts";
+import { parseRecordSize } from "../core/record.ts";
 
 /** The shells `--print-completions` supports. */
 export const SHELLS = ["bash", "elvish", "fish", "powershell", "zsh"] as const;
@@ -29,6 +31,11 @@ export interface Options {
   seed: bigint | undefined;
   color: ColorMode;
   inhibit: boolean;
+  panes: PaneLayout | undefined;
+  record: string | undefined;
+  force: boolean;
+  fastForward: boolean;
+  recordSize: { cols: number; rows: number } | undefined;
   printCompletions: Shell | undefined;
   printManpage: boolean;
   help: boolean;
@@ -47,6 +54,11 @@ export function defaultOptions(): Options {
     seed: undefined,
     color: "auto",
     inhibit: false,
+    panes: undefined,
+    record: undefined,
+    force: false,
+    fastForward: false,
+    recordSize: undefined,
     printCompletions: undefined,
     printManpage: false,
     help: false,
@@ -215,6 +227,45 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     details:
       "Runs systemd-inhibit on Linux, caffeinate on macOS or PowerShell on Windows for as long as denact runs. Under deno run this needs --allow-run for that program.",
     apply: (o) => void (o.inhibit = true),
+  },
+  {
+    long: "panes",
+    value: "LAYOUT",
+    help: "Split the terminal into panes, each running its own modules (e.g. 4, 2x2, 3x2)",
+    details:
+      "A pane count from 1 to 16, or a grid COLSxROWS of at most 16 panes. Each pane is its own terminal with a title bar showing the command it pretends to run, and rotates through the selected modules with its own random stream (derived from --seed when given). Runs full-screen and needs a terminal; --exit-after-modules counts modules across all panes.",
+    complete: "none",
+    apply: (o, raw) => void (o.panes = parsePaneLayout(raw ?? "")),
+  },
+  {
+    long: "record",
+    value: "FILE",
+    help: "Record what is shown to FILE as an asciicast v2 file (asciinema)",
+    details:
+      "Writes the output with its timing, for asciinema players and GIF converters. Refuses to overwrite an existing file unless --force is given. Under deno run this needs --allow-write for that file. If writing fails during a run, the run goes on and the error is reported at exit.",
+    apply: (o, raw) => void (o.record = raw ?? ""),
+  },
+  {
+    long: "force",
+    help: "Let --record overwrite an existing file",
+    apply: (o) => void (o.force = true),
+  },
+  {
+    long: "fast-forward",
+    help: "With --record: render into the file without waiting, then exit",
+    details:
+      "Runs on a virtual clock: minutes of pretend time are recorded in a moment, with the event times they would have had. Nothing is drawn on the terminal. Needs --record and --exit-after-time or --exit-after-modules; --seed makes the recording repeatable.",
+    apply: (o) => void (o.fastForward = true),
+  },
+  {
+    long: "record-size",
+    value: "COLSxROWS",
+    help: "Screen size of a --fast-forward recording (e.g. 100x30)",
+    details:
+      "A live recording has the terminal's size; a fast-forward one uses this size, or the terminal's, or 80x24.",
+    defaultText: "terminal size",
+    complete: "none",
+    apply: (o, raw) => void (o.recordSize = parseRecordSize(raw ?? "")),
   },
   {
     long: "print-completions",

@@ -145,3 +145,61 @@ export function randomSeed(): bigint {
   const words = crypto.getRandomValues(new Uint32Array(2));
   return (BigInt(words[0] as number) << 32n) | BigInt(words[1] as number);
 }
+
+/** Whether writing `path` is already allowed (never prompts). */
+export function writeAllowed(path: string): boolean {
+  try {
+    return Deno.permissions.querySync({ name: "write", path }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/** A file opened for writing text. */
+export interface TextFile {
+  /** Writes all of `text`; throws on failure. */
+  write(text: string): void;
+  /** Closes the file. */
+  close(): void;
+}
+
+/**
+ * Creates `path` for writing. Without `overwrite`, fails with
+ * `Deno.errors.AlreadyExists` if it exists; with it, truncates it.
+ */
+export function createTextFile(path: string, overwrite: boolean): TextFile {
+  const file = Deno.openSync(path, {
+    write: true,
+    create: true,
+    truncate: overwrite,
+    createNew: !overwrite,
+  });
+  return {
+    write(text) {
+      let bytes = encoder.encode(text);
+      while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+    },
+    close: () => file.close(),
+  };
+}
+
+/**
+ * Switches stdin to cbreak mode (no echo, no line editing, Ctrl-C still a
+ * signal) so keys typed over a full-screen display do not scribble on it.
+ * Returns a function that switches back; does nothing when stdin is no terminal.
+ */
+export function quietInput(): () => void {
+  try {
+    if (!Deno.stdin.isTerminal()) return () => {};
+    Deno.stdin.setRaw(true, { cbreak: true });
+  } catch {
+    return () => {};
+  }
+  return () => {
+    try {
+      Deno.stdin.setRaw(false);
+    } catch {
+      // stdin went away: nothing to restore.
+    }
+  };
+}
