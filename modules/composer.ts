@@ -71,7 +71,7 @@ export function planInstall(rng: Rng): InstallPlan {
   const unique = new Map(chosen.map((p) => [p.name, p]));
   const packages = [...unique.values()].sort(installOrder);
   const lockMissing = rng.chance(0.3);
-  const existingVendor = !lockMissing && rng.chance(0.2);
+  const existingVendor = !lockMissing && rng.chance(0.15);
   const coldCache = rng.chance(0.55);
   const operations: Operation[] = [];
   for (const p of packages) {
@@ -82,7 +82,7 @@ export function planInstall(rng: Rng): InstallPlan {
       discover: p.discover === true,
     };
     if (existingVendor) {
-      if (rng.chance(0.8)) continue;
+      if (rng.chance(0.7)) continue;
       const update = rng.chance(0.85);
       operations.push({
         ...base,
@@ -345,7 +345,7 @@ async function run(ctx: Context): Promise<void> {
   await ctx.sleep(rng.int(100, 600));
   const ops = plan.operations;
   out.line(style.green(operationsSummary("Package operations", ops)));
-  const speed = clamp(rng.logNormal(120, 0.5), 40, 300);
+  const speed = clamp(rng.logNormal(170, 0.5), 50, 320);
   const downloads = ops.filter((o) => o.download);
   if (downloads.length > 0) {
     const lines = downloads.map((o) => `  - Downloading ${pkg(style, o.name, o.version)}`);
@@ -360,7 +360,7 @@ async function run(ctx: Context): Promise<void> {
     }
     return `  - Installing ${pkg(style, o.name, o.version)}: Extracting archive`;
   });
-  await runBatch(ctx, lines, () => clamp(rng.exp(40), 3, 150));
+  await runBatch(ctx, lines, () => clamp(rng.exp(55), 3, 200));
   await afterInstall(ctx, plan);
 }
 

@@ -6,6 +6,7 @@
  */
 
 import type { Module } from "../core/types.ts";
+import { ansible } from "./ansible.ts";
 import { botnet } from "./botnet.ts";
 import { cargo } from "./cargo.ts";
 import { cc } from "./cc.ts";
@@ -19,6 +20,7 @@ import { weblog } from "./weblog.ts";
 import { uv } from "./uv.ts";
 
 const ALL: Module[] = [
+  ansible,
   botnet,
   cargo,
   cc,

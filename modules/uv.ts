@@ -104,7 +104,7 @@ export function planSync(rng: Rng): SyncPlan {
   const fresh = rng.chance(0.7);
   const walk = rng.shuffle(closure).map((n) => `${n}==${PACKAGES[n]!.version}`);
   if (fresh) {
-    const cachedShare = rng.chance(0.5) ? rng.float(0, 0.1) : rng.float(0.3, 0.9);
+    const cachedShare = rng.chance(0.5) ? rng.float(0, 0.1) : rng.float(0.3, 0.7);
     project.build = rng.chance(0.6);
     const downloads: Download[] = rng.shuffle(closure)
       .filter(() => !rng.chance(cachedShare))
@@ -291,8 +291,8 @@ async function prepare(ctx: Context, plan: SyncPlan): Promise<void> {
   const queue = plan.downloads.slice();
   const total = queue.length;
   const bytes = queue.reduce((a, d) => a + d.size, 0);
-  const target = clamp(rng.logNormal(22_000, 0.5), 8_000, 120_000);
-  const bandwidth = clamp(bytes / target, 0.8 * MIB / 1000, 110 * MIB / 1000); // bytes per ms
+  const target = clamp(rng.logNormal(22_000, 0.5), 10_000, 120_000);
+  const bandwidth = clamp(bytes / target, 0.3 * MIB / 1000, 110 * MIB / 1000); // bytes per ms
   const slots = rng.int(6, 14);
   const active: { d: Download; started: number }[] = [];
   let prepared = 0;
