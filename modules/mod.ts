@@ -12,6 +12,7 @@ import { cargo } from "./cargo.ts";
 import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
 import { cryptomining } from "./cryptomining.ts";
+import { download } from "./download.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
 import { rkhunter } from "./rkhunter.ts";
@@ -26,6 +27,7 @@ const ALL: Module[] = [
   cc,
   composer,
   cryptomining,
+  download,
   memdump,
   mkinitcpio,
   rkhunter,
