@@ -31,6 +31,11 @@ export interface DenactTermHook {
   readonly moduleCols: number;
   /** Every line of the terminal buffer (scrollback and screen), trailing blanks trimmed. */
   lines(): string[];
+  /**
+   * The style of the cell at a buffer line (an index into {@linkcode DenactTermHook.lines})
+   * and column: bold, and the palette colour 0–15 (-1 for the default or any other colour).
+   */
+  style(line: number, col: number): { bold: boolean; fg: number } | undefined;
   /** Whether the run has ended. */
   readonly finished: boolean;
 }

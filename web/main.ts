@@ -64,6 +64,12 @@ const hook: DenactTermHook = {
     }
     return out;
   },
+  style(line, col) {
+    const cell = term.buffer.active.getLine(line)?.getCell(col);
+    if (!cell) return undefined;
+    const palette = cell.isFgPalette() && cell.getFgColor() < 16;
+    return { bold: cell.isBold() !== 0, fg: palette ? cell.getFgColor() : -1 };
+  },
   get finished() {
     return finished;
   },
