@@ -7,7 +7,26 @@
  *
  * ```sh
  * deno run jsr:@denact/denact -m llm_training
+ * deno run jsr:@denact/denact --help
  * ```
+ *
+ * Install it as a `denact` command:
+ *
+ * ```sh
+ * deno install -g -n denact jsr:@denact/denact
+ * ```
+ *
+ * The default run needs no permissions. Optional features ask for exactly what
+ * they use: `--inhibit` needs `--allow-run=systemd-inhibit` (Linux),
+ * `--allow-run=caffeinate` (macOS) or `--allow-run=powershell` (Windows);
+ * `--record FILE` needs `--allow-write=FILE`; `--allow-env=FORCE_COLOR,COLUMNS,TERM`
+ * lets it read those variables (otherwise they are ignored, never prompted for). Prebuilt
+ * binaries for Linux, macOS and Windows, shell completions
+ * (`--print-completions`) and a man page (`--print-manpage`) are described in
+ * the README.
+ *
+ * The module exports {@linkcode main}, which runs the program with a list of
+ * arguments and resolves with its exit code, and {@linkcode VERSION}.
  *
  * @module
  */
@@ -42,7 +61,7 @@ import { findModule, MODULES } from "./modules/mod.ts";
 export const VERSION: string = config.version;
 
 /** Decides whether to colour: `--color` first, then NO_COLOR, FORCE_COLOR, then the terminal. */
-export function resolveColor(
+function resolveColor(
   mode: ColorMode,
   isTerminal: boolean,
   noColor: boolean,
