@@ -8,6 +8,7 @@
 import type { Module } from "../core/types.ts";
 import { ansible } from "./ansible.ts";
 import { botnet } from "./botnet.ts";
+import { bruteforce } from "./bruteforce.ts";
 import { cargo } from "./cargo.ts";
 import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
@@ -23,6 +24,7 @@ import { uv } from "./uv.ts";
 const ALL: Module[] = [
   ansible,
   botnet,
+  bruteforce,
   cargo,
   cc,
   composer,
