@@ -36,7 +36,8 @@ import { completionScript } from "./cli/completions.ts";
 import { helpText, listText } from "./cli/help.ts";
 import { manPage } from "./cli/manpage.ts";
 import type { ColorMode, Options } from "./cli/options.ts";
-import { parseCommandLine, UsageError } from "./cli/parse.ts";
+import { UsageError } from "./cli/errors.ts";
+import { parseCommandLine } from "./cli/parse.ts";
 import { startInhibitor } from "./core/inhibit.ts";
 import {
   envVar,

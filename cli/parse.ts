@@ -7,69 +7,9 @@
  */
 
 import { parseArgs } from "node:util";
-import {
-  defaultOptions,
-  displayName,
-  OPTION_TABLE,
-  type Options,
-  type OptionSpec,
-} from "./options.ts";
+import { checkModules, invalidValue, UsageError } from "./errors.ts";
+import { defaultOptions, displayName, OPTION_TABLE, type Options } from "./options.ts";
 import { closest } from "./suggest.ts";
-
-/** A bad command line: printed to stderr, exit code 2. */
-export class UsageError extends Error {
-  /** The one-line problem, without the `error: ` prefix. */
-  readonly problem: string;
-  /** Hints shown below it (`tip: …`). */
-  readonly tips: readonly string[];
-  /** Whether to show the usage line. */
-  readonly showUsage: boolean;
-
-  /** Creates a usage error. */
-  constructor(problem: string, tips: readonly string[] = [], showUsage = false) {
-    super(problem);
-    this.name = "UsageError";
-    this.problem = problem;
-    this.tips = tips;
-    this.showUsage = showUsage;
-  }
-
-  /** The full text as printed (with colour codes when `color` is set). */
-  format(color: boolean): string {
-    const red = color ? (s: string) => `\x1b[1;31m${s}\x1b[0m` : (s: string) => s;
-    const yellow = color ? (s: string) => `\x1b[33m${s}\x1b[0m` : (s: string) => s;
-    const bold = color ? (s: string) => `\x1b[1m${s}\x1b[0m` : (s: string) => s;
-    let text = `${red("error:")} ${this.problem}\n`;
-    if (this.tips.length > 0) {
-      text += "\n" + this.tips.map((tip) => `  ${yellow("tip:")} ${tip}\n`).join("");
-    }
-    if (this.showUsage) text += `\n${bold("Usage:")} denact [OPTIONS]\n`;
-    text += `\nFor more information, try '${bold("--help")}'.\n`;
-    return text;
-  }
-}
-
-/** The problem text for a bad value, as clap words it. */
-export function invalidValue(spec: OptionSpec, raw: string, reason: string): string {
-  return `invalid value '${raw}' for '${displayName(spec)}': ${reason}`;
-}
-
-/** Checks module names against the registry, with a "did you mean" tip. */
-export function checkModules(names: readonly string[], known: readonly string[]): void {
-  const spec = OPTION_TABLE.find((s) => s.long === "modules") as OptionSpec;
-  for (const name of names) {
-    if (known.includes(name)) continue;
-    const guess = name === "" ? undefined : closest(name, known);
-    const tips = [
-      ...(guess ? [`a similar module exists: '${guess}'`] : []),
-      "see every module with 'denact --list-modules'",
-    ];
-    const problem = name === ""
-      ? `invalid value '' for '${displayName(spec)}': module name is empty`
-      : `invalid value '${name}' for '${displayName(spec)}': no such module`;
-    throw new UsageError(problem, tips);
-  }
-}
 
 /**
  * Parses the command line. `moduleNames` are the valid `--modules` values.

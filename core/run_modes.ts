@@ -8,7 +8,7 @@
  */
 
 import type { ColorMode, Options } from "../cli/options.ts";
-import { UsageError } from "../cli/parse.ts";
+import { UsageError } from "../cli/errors.ts";
 import { runPanes } from "./panes/run.ts";
 import {
   createTextFile,

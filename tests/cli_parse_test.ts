@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseDuration } from "../cli/duration.ts";
 import { OPTION_TABLE } from "../cli/options.ts";
-import { parseCommandLine, UsageError } from "../cli/parse.ts";
+import { UsageError } from "../cli/errors.ts";
+import { parseCommandLine } from "../cli/parse.ts";
 import { closest } from "../cli/suggest.ts";
 
 const NAMES = ["bootlog", "cargo", "download", "llm_training"];

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { defaultOptions, findOption, type Options } from "../cli/options.ts";
-import { parseCommandLine, UsageError } from "../cli/parse.ts";
+import { UsageError } from "../cli/errors.ts";
+import { parseCommandLine } from "../cli/parse.ts";
 import { parseWebParams, WEB_PARAMS } from "../web/params.ts";
 
 const NAMES = ["bootlog", "cargo", "docker_build", "memdump"];

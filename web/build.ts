@@ -13,16 +13,12 @@ const ROOT = new URL("../", import.meta.url);
 /** Where the page is written. */
 export const PAGE_PATH: string = new URL("dist/denact.html", ROOT).pathname;
 
-/**
- * The import map for the browser bundle: deno.json's imports, plus `node:` built-ins
- * the shared CLI code imports mapped to browser stand-ins in `web/shims/`.
- */
+/** The import map for the browser bundle: deno.json's imports. */
 export async function browserImportMap(): Promise<{ imports: Record<string, string> }> {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
   return {
     imports: {
       ...config.imports,
-      "node:util": new URL("web/shims/node_util.ts", ROOT).href,
     },
   };
 }
