@@ -14,7 +14,7 @@
  * @module
  */
 
-import { charWidth, truncate } from "./ansi.ts";
+import { charWidth, truncate, visibleWidth } from "./ansi.ts";
 
 /** Receives rendered output. */
 export type Sink = (chunk: string) => void;
@@ -50,6 +50,7 @@ export class TerminalRenderer implements Renderer {
   #live: readonly string[] = [];
   #liveDirty = false;
   #drawnRows = 0;
+  #drawnWidths: number[] = [];
   #cursorHidden = false;
   #atLineStart = true;
   #col = 0;
@@ -83,8 +84,14 @@ export class TerminalRenderer implements Renderer {
     this.#liveDirty = false;
     let out = "";
     if (this.#drawnRows > 0) {
-      out += "\r";
-      if (this.#drawnRows > 1) out += `\x1b[${this.#drawnRows - 1}A`;
+      // After a resize to fewer columns, terminals that reflow (xterm.js, VTE, iTerm2,
+      // Windows Terminal) rewrap the drawn lines: count the rows they occupy now. The
+      // cursor rests at the start of the last line, so that line's own rows don't count.
+      const above = this.#drawnWidths.slice(0, -1).reduce(
+        (sum, width) => sum + Math.max(1, Math.ceil(width / this.#cols)),
+        0,
+      );
+      if (above > 0) out += `\x1b[${above}A`;
       out += ERASE_DOWN;
     }
     const text = this.#held + this.#pending;
@@ -111,8 +118,9 @@ export class TerminalRenderer implements Renderer {
       const rows = [...(this.#held ? [this.#held] : []), ...this.#live]
         .slice(0, this.#rows - 1)
         .map((line) => truncate(line, this.#cols));
-      out += rows.join("\n");
+      out += rows.join("\n") + "\r";
       this.#drawnRows = rows.length;
+      this.#drawnWidths = rows.map(visibleWidth);
       if (!this.#cursorHidden) {
         out = HIDE_CURSOR + out;
         this.#cursorHidden = true;

@@ -138,3 +138,27 @@ Deno.test("Screen.settle ends an unterminated line exactly once", () => {
   p.screen.flush();
   assert.equal(p.bytes(), "no newline\n");
 });
+
+Deno.test("After narrowing a reflowing terminal, the live region is still erased completely", async () => {
+  const xterm = (await import("@xterm/headless")).default;
+  const term = new xterm.Terminal({ cols: 60, rows: 12, allowProposedApi: true, convertEol: true });
+  const write = (data: string) => new Promise<void>((resolve) => term.write(data, resolve));
+  const chunks: string[] = [];
+  const renderer = new TerminalRenderer((c) => chunks.push(c), 60, 12);
+  const screen = new Screen(renderer, () => Promise.resolve());
+  screen.line("log line");
+  screen.live(["Building [" + "=".repeat(45) + ">] 57/120"]);
+  screen.flush();
+  await write(chunks.splice(0).join(""));
+  term.resize(20, 12);
+  screen.resize(20, 12);
+  screen.live(["Building 58/120"]);
+  screen.flush();
+  await write(chunks.splice(0).join(""));
+  const lines: string[] = [];
+  for (let i = 0; i < term.buffer.active.length; i++) {
+    lines.push(term.buffer.active.getLine(i)?.translateToString(true) ?? "");
+  }
+  term.dispose();
+  assert.deepEqual(trimEnd(lines), ["log line", "Building 58/120"]);
+});
