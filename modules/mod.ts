@@ -14,6 +14,7 @@ import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
 import { cryptomining } from "./cryptomining.ts";
 import { download } from "./download.ts";
+import { julia } from "./julia.ts";
 import { kernel_compile } from "./kernel_compile.ts";
 import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
@@ -31,6 +32,7 @@ const ALL: Module[] = [
   composer,
   cryptomining,
   download,
+  julia,
   kernel_compile,
   memdump,
   mkinitcpio,
