@@ -7,6 +7,7 @@
  * @module
  */
 
+import { truncate, visibleWidth } from "../ansi.ts";
 import { ATTR, DEFAULT_COLOR, type Frame, type Pen, PLAIN } from "./frame.ts";
 import { type GridPlan, MIN_PANE_COLS, MIN_PANE_ROWS, type PanePlacement } from "./layout.ts";
 
@@ -30,15 +31,22 @@ export function chromePens(color: boolean): ChromePens {
 const H = "─";
 const V = "│";
 
-/** The title bar text for a pane: `─ cargo build --release ───…`, fitted to `cols`. */
+/**
+ * The label a title bar of `cols` columns shows for `title`: the whole title,
+ * or its start cut with `…`; "" when there is no room for a label at all.
+ */
+export function titleLabel(title: string, cols: number): string {
+  const room = cols - 3; // a rule character and a space before, a space after
+  if (title === "" || room < 3) return "";
+  return truncate(title.trimEnd(), room, true).replace(/\s+…$/, "…");
+}
+
+/** The title bar for a pane as text: `─ cargo build --release ───…`, exactly `cols` wide. */
 export function titleText(title: string, cols: number): string {
   if (cols <= 0) return "";
-  const label = title === "" ? "" : ` ${title} `;
-  const room = cols - 1;
-  if (label === "" || room < 4) return H.repeat(cols);
-  const chars = [...label];
-  const fitted = chars.length <= room ? label : chars.slice(0, room - 2).join("") + "… ";
-  return H + fitted + H.repeat(Math.max(0, room - [...fitted].length));
+  const label = titleLabel(title, cols);
+  if (label === "") return H.repeat(cols);
+  return `${H} ${label} ` + H.repeat(cols - 3 - visibleWidth(label));
 }
 
 /** Which glyph joins a title rule and a vertical rule: up/down say where rules continue. */
@@ -87,15 +95,9 @@ export function drawChrome(
 
 function drawTitle(frame: Frame, pane: PanePlacement, title: string, pens: ChromePens): void {
   const { x, y, cols } = pane.title;
-  const text = titleText(title, cols);
-  const chars = [...text];
-  const labelEnd = title === "" ? 0 : chars.findIndex((ch, i) => i > 0 && ch === H);
-  let col = 0;
-  chars.forEach((ch, i) => {
-    const pen = i > 0 && (labelEnd < 0 || i < labelEnd) ? pens.title : pens.rule;
-    col += frame.text(x + col, y, ch, cols - col, pen);
-  });
-  if (col < cols) frame.fill(x + col, y, cols - col, 1, H, pens.rule);
+  frame.fill(x, y, cols, 1, H, pens.rule);
+  const label = titleLabel(title, cols);
+  if (label !== "") frame.text(x + 1, y, ` ${label} `, cols - 1, pens.title);
 }
 
 /** Fills a too-small pane's content with blanks and a centred note saying what it needs. */

@@ -109,9 +109,10 @@ class PenState {
   }
 }
 
-/** Whether a cell is a space with the default background and no attributes. */
+/** Whether a cell is exactly what erasing leaves: a space with the default pen. */
 function isBlank(frame: Frame, i: number): boolean {
-  return frame.chars[i] === " " && frame.bg[i] === DEFAULT_COLOR && frame.attrs[i] === 0;
+  return frame.chars[i] === " " && frame.fg[i] === DEFAULT_COLOR && frame.bg[i] === DEFAULT_COLOR &&
+    frame.attrs[i] === 0;
 }
 
 /** The cursor movement from (cx, cy) to (x, y); "" when already there. */
