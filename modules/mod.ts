@@ -20,6 +20,7 @@ import { memdump } from "./memdump.ts";
 import { mkinitcpio } from "./mkinitcpio.ts";
 import { rkhunter } from "./rkhunter.ts";
 import { simcity } from "./simcity.ts";
+import { terraform } from "./terraform.ts";
 import { weblog } from "./weblog.ts";
 import { uv } from "./uv.ts";
 
@@ -38,6 +39,7 @@ const ALL: Module[] = [
   mkinitcpio,
   rkhunter,
   simcity,
+  terraform,
   uv,
   weblog,
 ];
