@@ -504,7 +504,7 @@ export const memdump: Module = {
   async run(ctx: Context): Promise<void> {
     const { rng, out } = ctx;
     const lines = hexdumpLines(buildCore(rng));
-    const target = Math.min(80_000, Math.max(10_000, rng.logNormal(22_000, 0.35)));
+    const target = Math.min(80_000, Math.max(13_000, rng.logNormal(22_000, 0.35)));
     const perLine = target / lines.length;
     let i = 0;
     while (i < lines.length) {
