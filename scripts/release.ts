@@ -69,9 +69,14 @@ async function main(args: string[]): Promise<number> {
     case "compile": {
       const t = target(values.target);
       const output = `${outDir}/${t}/${binaryName(t)}`;
+      await Deno.mkdir(`${outDir}/${t}`, { recursive: true });
       const deno = compileArgs(t, output, `${ROOT}main.ts`);
       console.log(`deno ${deno.join(" ")}`);
-      const { code } = await new Deno.Command(Deno.execPath(), { args: deno }).output();
+      const { code } = await new Deno.Command(Deno.execPath(), {
+        args: deno,
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn().status;
       return code;
     }
     case "package": {
