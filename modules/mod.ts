@@ -23,6 +23,7 @@ import { simcity } from "./simcity.ts";
 import { terraform } from "./terraform.ts";
 import { weblog } from "./weblog.ts";
 import { uv } from "./uv.ts";
+import { wpt } from "./wpt.ts";
 
 const ALL: Module[] = [
   ansible,
@@ -42,6 +43,7 @@ const ALL: Module[] = [
   terraform,
   uv,
   weblog,
+  wpt,
 ];
 
 /** Every module, sorted by name. */

@@ -1,0 +1,386 @@
+/**
+ * wpt: a web-platform-tests run through wptrunner's grouping formatter, as
+ * Servo's `mach test-wpt` prints it. A live block shows `[done/total]` and the
+ * test each worker is running; unexpected results are printed as `▶ │ └`
+ * blocks; the summary's counts are those of the results that were printed.
+ * Test paths are built from folder and file-name parts in the data file.
+ *
+ * @module
+ */
+
+import data from "../data/wpt.json" with { type: "json" };
+import { pad } from "../core/format.ts";
+import type { Rng } from "../core/rng.ts";
+import type { Context, Module } from "../core/types.ts";
+
+/** A test's harness: reftests PASS/FAIL, testharness tests OK/ERROR/TIMEOUT with subtests. */
+export type TestKind = "reftest" | "testharness";
+
+/** An unexpected subtest result. */
+export interface SubtestResult {
+  name: string;
+  status: string;
+  expected: string;
+  message?: string;
+  /** Shared by the subtests of one failure group; absent for stackless failures. */
+  stack?: string[];
+}
+
+/** The outcome of one test. */
+export interface TestResult {
+  path: string;
+  kind: TestKind;
+  status: string;
+  /** Set when the test's own status was unexpected. */
+  expected?: string;
+  message?: string;
+  stack?: string[];
+  subtests: SubtestResult[];
+}
+
+/** One test on one worker. */
+export interface Slot {
+  path: string;
+  kind: TestKind;
+  worker: number;
+  start: number;
+  end: number;
+}
+
+type Dir = (typeof data.dirs)[number];
+
+/** Every test path a folder holds in this run (numbered reftests, `.any.js` expansions, splits). */
+export function expandDir(rng: Rng, dir: Dir): string[] {
+  const out: string[] = [];
+  for (const stem of dir.stems) {
+    if (dir.kind === "reftest") {
+      const [lo, hi] = dir.count ?? [1, 1];
+      for (let i = 1, n = rng.int(lo!, hi!); i <= n; i++) {
+        out.push(`/${dir.dir}/${stem}-${pad(i, 3)}.html`);
+      }
+      continue;
+    }
+    const numbered = dir.count ? rng.int(dir.count[0]!, dir.count[1]!) : 0;
+    const names = numbered > 0
+      ? Array.from({ length: numbered }, (_, i) => `${stem}_${i + 1}`)
+      : [stem];
+    for (const name of names) {
+      for (const variant of dir.variants ?? [".html"]) {
+        for (const split of dir.splits ?? [""]) out.push(`/${dir.dir}/${name}${variant}${split}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The tests of one run, in the order wptrunner hands them out. */
+export function collectTests(rng: Rng): { path: string; kind: TestKind }[] {
+  const tests = data.dirs.flatMap((dir) =>
+    expandDir(rng, dir).filter(() => rng.chance(0.9)).map((path) => ({
+      path,
+      kind: dir.kind as TestKind,
+    }))
+  );
+  return tests.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Hands tests to `workers` processes in order; each takes the next test when it is free. */
+export function schedule(
+  rng: Rng,
+  tests: { path: string; kind: TestKind }[],
+  workers: number,
+  median: number,
+): Slot[] {
+  const free = Array.from({ length: workers }, () => rng.float(0, 400));
+  return tests.map((t) => {
+    let w = 0;
+    for (let i = 1; i < workers; i++) if (free[i]! < free[w]!) w = i;
+    const duration = Math.min(
+      9000,
+      rng.logNormal(t.kind === "reftest" ? median * 0.8 : median, 0.7),
+    );
+    const slot = { ...t, worker: w, start: free[w]!, end: free[w]! + duration };
+    free[w] = slot.end + rng.float(5, 40);
+    return slot;
+  });
+}
+
+/** Fills `{key}` slots from the data; a key used twice gets the same value. */
+function fill(rng: Rng, template: string): string {
+  const lists = data.fill as Record<string, string[]>;
+  const [a, b] = rng.pick(data.pairs);
+  const n = rng.int(1, 300);
+  const chosen = new Map<string, string>([["a", a!], ["b", b!], ["n", String(n)], [
+    "m",
+    String(n - rng.int(1, n)),
+  ]]);
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    if (!chosen.has(key)) chosen.set(key, rng.pick(lists[key] ?? [key]));
+    return chosen.get(key)!;
+  });
+}
+
+function subtestArea(path: string): keyof typeof data.subtests {
+  if (path.startsWith("/css/")) return "css";
+  if (/^\/(dom|html|shadow-dom|custom-elements)\//.test(path)) return "dom";
+  if (/^\/(fetch|url|xhr|websockets)\//.test(path)) return "net";
+  return "misc";
+}
+
+function jsStack(rng: Rng, path: string): string[] {
+  const url = `${data.host}${
+    path.replace(/\?.*$/, "").replace(
+      /\.any\.(worker|sharedworker|serviceworker|shadowrealm)?\.?html$/,
+      ".any.js",
+    )
+  }`;
+  return [
+    `${rng.pick(["", "test_fn", "run_test", "check"])}@${url}:${rng.int(12, 240)}:${
+      rng.int(3, 40)
+    }`,
+    `Test.prototype.step@${data.host}/resources/testharness.js:${rng.int(2600, 2700)}:${
+      rng.int(10, 40)
+    }`,
+    `test@${data.host}/resources/testharness.js:${rng.int(600, 700)}:${rng.int(10, 40)}`,
+  ];
+}
+
+function panic(rng: Rng): string[] {
+  const p = rng.pick(data.panics);
+  const frames = rng.sample(data.frames, rng.int(2, 4));
+  return [
+    `thread 'Script(1,1)' panicked at ${p.file}:${rng.int(40, 3200)}:${rng.int(5, 60)}:`,
+    p.msg,
+    "stack backtrace:",
+    ...frames.map((f, i) => `${String(i).padStart(4)}: ${f}`),
+  ];
+}
+
+/** Rates of each kind of unexpected result, scaled per run. */
+interface Rates {
+  skip: number;
+  crash: number;
+  timeout: number;
+  error: number;
+  flip: number;
+  subtests: number;
+}
+
+/** Decides how one test turned out. */
+export function outcome(rng: Rng, path: string, kind: TestKind, rates: Rates): TestResult {
+  const r: TestResult = { path, kind, status: kind === "reftest" ? "PASS" : "OK", subtests: [] };
+  const roll = rng.next();
+  let edge = rates.skip;
+  if (roll < edge) return { ...r, status: "SKIP" };
+  if (roll < (edge += rates.crash)) {
+    return {
+      ...r,
+      status: "CRASH",
+      expected: kind === "reftest" ? "PASS" : "OK",
+      stack: ["", ...panic(rng)],
+    };
+  }
+  if (kind === "reftest") {
+    if (roll < (edge += rates.flip * 2)) return { ...r, status: "FAIL", expected: "PASS" };
+    if (roll < (edge += rates.flip)) return { ...r, status: "PASS", expected: "FAIL" };
+    return r;
+  }
+  if (roll < (edge += rates.timeout)) {
+    const t: TestResult = { ...r, status: "TIMEOUT", expected: "OK" };
+    if (rng.chance(0.5)) {
+      t.subtests = [{
+        name: fill(rng, rng.pick(data.subtests[subtestArea(path)])),
+        status: "TIMEOUT",
+        expected: "PASS",
+        message: "Test timed out",
+      }];
+    }
+    return t;
+  }
+  if (roll < (edge += rates.error)) {
+    return { ...r, status: "ERROR", expected: "OK", message: fill(rng, rng.pick(data.asserts)) };
+  }
+  if (roll < (edge += rates.flip * 0.5)) {
+    return { ...r, status: "OK", expected: rng.pick(["TIMEOUT", "ERROR"]) };
+  }
+  if (roll < edge + rates.subtests) {
+    const stack = rng.chance(0.3) ? jsStack(rng, path) : undefined;
+    r.subtests = rng.sample(data.subtests[subtestArea(path)], rng.int(1, 3)).map((template) => {
+      const name = fill(rng, template);
+      if (rng.chance(0.15)) return { name, status: "PASS", expected: "FAIL" };
+      return {
+        name,
+        status: "FAIL",
+        expected: "PASS",
+        message: fill(rng, rng.pick(data.asserts)),
+        ...(stack ? { stack } : {}),
+      };
+    });
+  }
+  return r;
+}
+
+/** `▶` on the first line, `│` in between, `└` on the last, two spaces in (wptrunner's layout). */
+export function wrapLines(lines: string[]): string[] {
+  if (lines.length === 1) return [`  ▶ ${lines[0]}`];
+  return [`  ▶ ${lines[0]}`, ...lines.slice(1, -1).map((l) => `  │ ${l}`), `  └ ${lines.at(-1)}`];
+}
+
+function resultLines(
+  status: string,
+  expected: string | undefined,
+  title: string,
+  message?: string,
+  stack?: string[],
+): string[] {
+  const lines = [`${status}${expected ? ` [expected ${expected}]` : ""} ${title}`];
+  if (message) lines.push(`  → ${message}`);
+  if (stack && stack.length > 0) lines.push("", ...stack.filter((l, i) => i > 0 || l !== ""));
+  return lines;
+}
+
+/** The permanent lines for a test with unexpected results (each block ends with a blank line). */
+export function renderUnexpected(r: TestResult): string[] {
+  const out: string[] = [];
+  if (r.expected) {
+    out.push(...wrapLines(resultLines(r.status, r.expected, r.path, r.message, r.stack)), "");
+  }
+  const group = (subs: SubtestResult[], stack?: string[]) => {
+    const lines = [`Unexpected subtest result in ${r.path}:`];
+    subs.forEach((s, i) =>
+      lines.push(
+        ...resultLines(
+          s.status,
+          s.expected,
+          s.name,
+          s.message,
+          i === subs.length - 1 ? stack : undefined,
+        ),
+      )
+    );
+    out.push(...wrapLines(lines), "");
+  };
+  for (const s of r.subtests.filter((s) => !s.stack)) group([s]);
+  const stacked = r.subtests.filter((s) => s.stack);
+  if (stacked.length > 0) group(stacked, stacked[0]!.stack);
+  return out;
+}
+
+/** The summary block, counted from the results as wptrunner counts them. */
+export function renderSummary(
+  results: TestResult[],
+  seconds: number,
+  interactive: boolean,
+): string[] {
+  const expected = results.filter((r) => !r.expected && r.subtests.length === 0);
+  const skipped = expected.filter((r) => r.status === "SKIP").length;
+  const out = interactive ? [] : [""];
+  out.push(`Ran ${results.length} tests finished in ${seconds.toFixed(1)} seconds.`);
+  out.push(`  • ${expected.length} ran as expected. ${skipped} tests skipped.`);
+  const sections: [string, string][] = [
+    ["CRASH", "crashed unexpectedly"],
+    ["ERROR", "had errors unexpectedly"],
+    ["FAIL", "failed unexpectedly"],
+    ["PRECONDITION_FAILED", "precondition failed unexpectedly"],
+    ["TIMEOUT", "timed out unexpectedly"],
+    ["PASS", "passed unexpectedly"],
+    ["OK", "unexpectedly okay"],
+  ];
+  for (const [status, text] of sections) {
+    const n = results.filter((r) => r.expected && r.status === status).length;
+    if (n > 0) out.push(`  • ${n} tests ${text}`);
+  }
+  const withSubtests = results.filter((r) => r.subtests.length > 0).length;
+  if (withSubtests > 0) out.push(`  • ${withSubtests} tests had unexpected subtest results`);
+  out.push("");
+  return out;
+}
+
+/**
+ * The live block: the counter and one line per running test, lined up under
+ * the first. Below 60 columns the counter gets a line of its own and each test
+ * shows the end of its path, which is the part that tells tests apart.
+ */
+export function renderStatus(
+  done: number,
+  total: number,
+  running: string[],
+  maxLines: number,
+  cols = 80,
+): string[] {
+  const head = `  [${done}/${total}] `;
+  if (running.length === 0) return [`${head}No tests running.`];
+  const shown = running.slice(0, Math.max(1, cols < 60 ? maxLines - 1 : maxLines));
+  if (cols < 60) {
+    const room = Math.max(1, cols - 3);
+    return [
+      head.trimEnd(),
+      ...shown.map((p) => `  ${p.length <= room ? p : `…${p.slice(-(room - 1))}`}`),
+    ];
+  }
+  const indent = " ".repeat(head.length);
+  return shown.map((p, i) => (i === 0 ? head : indent) + p);
+}
+
+const TICK_MS = 125;
+
+/** The wpt module. */
+export const wpt: Module = {
+  name: "wpt",
+  signature: `./mach test-wpt --release --processes ${data.processes}`,
+  about: "Runs web-platform-tests in Servo: live worker status, unexpected results, summary",
+  maxDurationMs: 240_000,
+  async run(ctx: Context): Promise<void> {
+    const { rng, out } = ctx;
+    const budget = rng.float(30_000, 200_000);
+    const rateScale = rng.logNormal(1, 0.5);
+    const rates: Rates = {
+      skip: 0.015,
+      crash: 0.0015 * rateScale,
+      timeout: 0.006 * rateScale,
+      error: 0.003 * rateScale,
+      flip: 0.003 * rateScale,
+      subtests: 0.035 * rateScale,
+    };
+    const all = schedule(rng, collectTests(rng), data.processes, rng.float(250, 900));
+    // The run is the longest prefix of the queue that finishes within the budget.
+    let count = 0, finish = 0;
+    for (const slot of all) {
+      finish = Math.max(finish, slot.end);
+      if (finish > budget) break;
+      count++;
+    }
+    const slots = all.slice(0, Math.max(1, count));
+    const results = slots.map((s) => outcome(rng, s.path, s.kind, rates));
+    const total = slots.length;
+
+    await ctx.sleep(rng.int(800, 2500)); // the web server and the first browser starting
+    out.line(`Running ${total} tests in web-platform-tests`);
+    out.line();
+    const started = ctx.clock.now();
+    const ends = slots.map((s, i) => ({ at: s.end, i })).sort((a, b) => a.at - b.at);
+    let done = 0, next = 0;
+    let active: Slot[] = [];
+    for (let t = 0; done < total; t += TICK_MS) {
+      for (; done < total && ends[done]!.at <= t; done++) {
+        const r = results[ends[done]!.i]!;
+        if (r.expected || r.subtests.length > 0) {
+          for (const line of renderUnexpected(r)) out.line(line);
+        }
+      }
+      // Slots start in queue order, so the running set is a sliding window.
+      for (; next < total && slots[next]!.start <= t; next++) active.push(slots[next]!);
+      active = active.filter((s) => s.end > t);
+      const running = active.toSorted((a, b) => a.worker - b.worker).map((s) => s.path);
+      const lines = ctx.term.isTTY
+        ? renderStatus(done, total, running, ctx.term.rows - 2, ctx.term.cols)
+        : renderStatus(done, total, running, 1);
+      out.live(lines);
+      if (done < total) await ctx.sleep(TICK_MS);
+    }
+    await ctx.sleep(rng.int(150, 600)); // the last browser shutting down
+    out.live([]);
+    const seconds = (ctx.clock.now() - started) / 1000;
+    for (const line of renderSummary(results, seconds, ctx.term.isTTY)) out.line(line);
+  },
+};
