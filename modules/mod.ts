@@ -13,6 +13,7 @@ import { cargo } from "./cargo.ts";
 import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
 import { cryptomining } from "./cryptomining.ts";
+import { docker_image_rm } from "./docker_image_rm.ts";
 import { download } from "./download.ts";
 import { julia } from "./julia.ts";
 import { kernel_compile } from "./kernel_compile.ts";
@@ -33,6 +34,7 @@ const ALL: Module[] = [
   cc,
   composer,
   cryptomining,
+  docker_image_rm,
   download,
   julia,
   kernel_compile,
