@@ -7,7 +7,6 @@
  */
 
 import data from "../data/botnet.json" with { type: "json" };
-import { visibleWidth } from "../core/ansi.ts";
 import { pad } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Style } from "../core/style.ts";
@@ -49,20 +48,30 @@ export function splitTotal(rng: Rng, total: number, parts: number, min: number):
   return sizes;
 }
 
-/** Renders one cluster row, dropping detail until it fits `cols`. */
-export function renderCluster(cluster: Cluster, cols: number, style: Style): string {
-  const id = `#${pad(cluster.id)}`;
-  const status = cluster.state === "online"
-    ? style.bold(style.green("[online]"))
-    : cluster.state === "timeout"
-    ? style.bold(style.red(`[timeout]`))
-    : style.bold(style.yellow(cluster.retries > 0 ? `[retry ${cluster.retries}]` : "[booting]"));
-  const forms = [
-    `  Cluster ${id} (${cluster.nodes} nodes, ${cluster.device}) ${status}`,
-    `  Cluster ${id} (${cluster.nodes} nodes) ${status}`,
-    `  ${id} (${cluster.nodes}) ${status}`,
-  ];
-  return forms.find((f) => visibleWidth(f) <= cols) ?? forms[forms.length - 1]!;
+function status(cluster: Cluster, style: Style): string {
+  if (cluster.state === "online") return style.bold(style.green("[online]"));
+  if (cluster.state === "timeout") return style.bold(style.red("[timeout]"));
+  return style.bold(style.yellow(cluster.retries > 0 ? `[retry ${cluster.retries}]` : "[booting]"));
+}
+
+const LABELS: ((c: Cluster) => string)[] = [
+  (c) => `Cluster #${pad(c.id)} (${c.nodes} nodes, ${c.device})`,
+  (c) => `Cluster #${pad(c.id)} (${c.nodes} nodes)`,
+  (c) => `#${pad(c.id)} (${c.nodes})`,
+];
+
+/**
+ * Renders the cluster list with the statuses in one column, dropping detail
+ * until the widest row (with the widest status) fits `cols`.
+ */
+export function renderClusters(clusters: readonly Cluster[], cols: number, style: Style): string[] {
+  for (const [i, label] of LABELS.entries()) {
+    const width = Math.max(...clusters.map((c) => label(c).length));
+    if (2 + width + 1 + "[timeout]".length <= cols || i === LABELS.length - 1) {
+      return clusters.map((c) => `  ${label(c).padEnd(width)} ${status(c, style)}`);
+    }
+  }
+  return [];
 }
 
 /** Renders the connection counter. */
@@ -111,13 +120,13 @@ async function bootClusters(ctx: Context, clusters: Cluster[]): Promise<void> {
   for (let tick = 0; tick < MAX_BOOT_TICKS; tick++) {
     // The finished list is printed permanently below, so it is never shown live.
     if (clusters.every((c) => c.state === "online")) break;
-    out.live(clusters.map((c) => renderCluster(c, ctx.term.cols, style)));
+    out.live(renderClusters(clusters, ctx.term.cols, style));
     await ctx.sleep(TICK_MS);
     bootTick(rng, clusters);
   }
   for (const c of clusters) c.state = "online";
   out.live([]);
-  for (const c of clusters) out.line(renderCluster(c, ctx.term.cols, style));
+  for (const line of renderClusters(clusters, ctx.term.cols, style)) out.line(line);
 }
 
 async function runSteps(ctx: Context, total: number): Promise<void> {

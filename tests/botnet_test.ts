@@ -3,7 +3,7 @@ import { botnet } from "../modules/botnet.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
-const CLUSTER = /^ {2}Cluster #(\d{2}) \((\d+) nodes, ([a-zA-Z -]+)\) \[online\]$/;
+const CLUSTER = /^ {2}Cluster #(\d{2}) \((\d+) nodes, ([a-zA-Z -]+)\) +\[online\]$/;
 
 /**
  * The final, permanent cluster list: right above the first step (plain mode
@@ -64,7 +64,7 @@ Deno.test("botnet: a short terminal gets fewer clusters so the block fits", asyn
 
 Deno.test("botnet: narrow terminals get the compact cluster form", async () => {
   const run = await captureModule(botnet, { seed: 3, cols: 20 });
-  const rows = run.output.split("\n").filter((l) => /^ {2}#\d{2} \(\d+\) \[online\]$/.test(l));
+  const rows = run.output.split("\n").filter((l) => /^ {2}#\d{2} \(\d+\) +\[online\]$/.test(l));
   assert.ok(rows.length >= 8, run.output);
 });
 
