@@ -54,11 +54,19 @@ function tagPaint(s: Style, tag: Tag): Paint {
   return s.combine(s.bold, s.inverse, colour);
 }
 
-/** A whole log line: timestamp, tag and message. */
-export function renderEvent(e: MinerEvent, date: Date, s: Style, withDate = true): string {
-  return `${s.gray(stamp(date, withDate))} ${tagPaint(s, e.tag)(` ${e.tag.padEnd(8)}`)} ${
-    e.text(s)
-  }`;
+/**
+ * A whole log line: timestamp, tag and message. Narrow terminals drop the date
+ * (below 60 columns), then the milliseconds and the tag padding (below 40).
+ */
+export function renderEvent(e: MinerEvent, date: Date, s: Style, cols = 80): string {
+  if (cols < 40) {
+    const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${
+      pad(date.getUTCSeconds())
+    }`;
+    return `${s.gray(time)} ${tagPaint(s, e.tag)(e.tag)} ${e.text(s)}`;
+  }
+  const tag = tagPaint(s, e.tag)(` ${e.tag.padEnd(8)}`);
+  return `${s.gray(stamp(date, cols >= 60))} ${tag} ${e.text(s)}`;
 }
 
 /** Threads XMRig picks for RandomX: one per 2 MB of L3, at most one per hardware thread. */
@@ -392,7 +400,7 @@ export const cryptomining: Module = {
       wallMs,
     });
     const print = (e: MinerEvent) =>
-      out.line(renderEvent(e, new Date(wallMs + Math.floor(e.t)), style, ctx.term.cols >= 60));
+      out.line(renderEvent(e, new Date(wallMs + Math.floor(e.t)), style, ctx.term.cols));
     for (const e of events) {
       const wait = start + e.t - ctx.clock.now();
       if (wait > 0) await ctx.sleep(wait);

@@ -149,9 +149,12 @@ Deno.test("cryptomining: accepted shares match hashrate × time ÷ difficulty (o
 });
 
 Deno.test("cryptomining: narrow terminals keep the time of day", async () => {
-  const run = await captureModule(cryptomining, { seed: 2, cols: 40 });
-  const line = run.output.split("\n").find((l) => l.includes("new job"))!;
-  assert.match(line, /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] {2}net {6}new job/);
+  const line = async (cols: number) =>
+    (await captureModule(cryptomining, { seed: 2, cols })).output.split("\n").find((l) =>
+      l.includes("new job")
+    )!;
+  assert.match(await line(40), /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] {2}net {6}new job/);
+  assert.match(await line(20), /^\d{2}:\d{2}:\d{2} net new job/);
 });
 
 Deno.test("cryptomining: snapshot (seed 1, 80 columns, plain)", async (t) => {
