@@ -361,11 +361,14 @@ export const wpt: Module = {
     const ends = slots.map((s, i) => ({ at: s.end, i })).sort((a, b) => a.at - b.at);
     let done = 0, next = 0;
     let active: Slot[] = [];
+    const failures: string[] = [];
     for (let t = 0; done < total; t += TICK_MS) {
       for (; done < total && ends[done]!.at <= t; done++) {
         const r = results[ends[done]!.i]!;
         if (r.expected || r.subtests.length > 0) {
-          for (const line of renderUnexpected(r)) out.line(line);
+          const block = renderUnexpected(r);
+          for (const line of block) out.line(line);
+          failures.push(...block);
         }
       }
       // Slots start in queue order, so the running set is a sliding window.
@@ -382,5 +385,10 @@ export const wpt: Module = {
     out.live([]);
     const seconds = (ctx.clock.now() - started) / 1000;
     for (const line of renderSummary(results, seconds, ctx.term.isTTY)) out.line(line);
+    // A log repeats the failures after the summary, where they are easy to find.
+    if (!ctx.term.isTTY && failures.length > 0) {
+      out.line("Tests with unexpected results:");
+      for (const line of failures) out.line(line);
+    }
   },
 };

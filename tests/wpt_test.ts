@@ -135,6 +135,15 @@ Deno.test("wpt: the summary counts what was printed, and the run adds up", async
         want.push(`  • ${withSubtests.size} tests had unexpected subtest results`);
       }
       assert.deepEqual(bullets.slice(1), want, `seed ${seed} tty ${tty}`);
+      // A log repeats every block after the summary; a terminal does not.
+      const repeatAt = lines.indexOf("Tests with unexpected results:");
+      const printed = lines.slice(header + 1, ranAt).filter((l) => /^ {2}[▶│└]/.test(l));
+      if (tty || printed.length === 0) {
+        assert.equal(repeatAt, -1, `seed ${seed}: repeated in a terminal`);
+      } else {
+        const repeated = lines.slice(repeatAt + 1).filter((l) => /^ {2}[▶│└]/.test(l));
+        assert.deepEqual(repeated, printed, `seed ${seed}: the repeat differs`);
+      }
     }
   }
 });
