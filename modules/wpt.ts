@@ -147,7 +147,7 @@ function jsStack(rng: Rng, path: string): string[] {
 
 function panic(rng: Rng): string[] {
   const p = rng.pick(data.panics);
-  const frames = rng.sample(data.frames, rng.int(2, 4));
+  const frames = [...data.frames.slice(0, 2), ...rng.sample(data.frames.slice(2), rng.int(1, 3))];
   return [
     `thread 'Script(1,1)' panicked at ${p.file}:${rng.int(40, 3200)}:${rng.int(5, 60)}:`,
     p.msg,
