@@ -130,9 +130,9 @@ async function run(options: Options, color: boolean): Promise<number> {
   }
   const size = terminalSize();
   const columnsEnv = Number(envVar("COLUMNS"));
-  let session: Session | undefined;
-  const sink = stdoutSink(() => session?.clock.stop("pipe"));
-  session = new Session({
+  let onClosedPipe = () => {};
+  const sink = stdoutSink(() => onClosedPipe());
+  const session = new Session({
     sink,
     cols: size?.cols ?? (columnsEnv > 0 ? columnsEnv : 80),
     rows: size?.rows ?? 24,
@@ -145,6 +145,7 @@ async function run(options: Options, color: boolean): Promise<number> {
     instantLines: options.instantPrintLines,
     startedAgoMs: performance.now(),
   });
+  onClosedPipe = () => session.clock.stop("pipe");
   const active = session;
   const removeSignals = onExitSignal((signal) => active.clock.stop(signal));
   const removeResize = tty ? onResize((cols, rows) => active.resize(cols, rows)) : () => {};
