@@ -13,6 +13,7 @@ import { cargo } from "./cargo.ts";
 import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
 import { cryptomining } from "./cryptomining.ts";
+import { docker_build } from "./docker_build.ts";
 import { docker_image_rm } from "./docker_image_rm.ts";
 import { download } from "./download.ts";
 import { julia } from "./julia.ts";
@@ -34,6 +35,7 @@ const ALL: Module[] = [
   cc,
   composer,
   cryptomining,
+  docker_build,
   docker_image_rm,
   download,
   julia,

@@ -1,0 +1,910 @@
+/**
+ * docker_build: `docker build` with BuildKit, the default builder since Docker
+ * Engine 23. A coherent Dockerfile is drawn first (a Node front end, a Python
+ * service synced with uv, a PHP app installed with Composer, a Go binary on
+ * distroless, or a Debian image with apt packages), then built:
+ *
+ * - in a terminal, the in-place `[+] Building 12.3s (14/18)` block, one line
+ *   per started step with its timer right-aligned to the width, `CACHED`
+ *   steps, layer downloads and extraction under each `FROM`, the last six log
+ *   lines of the running step as faint `=> => #` lines, and at the end the
+ *   whole block printed once more with `FINISHED`;
+ * - elsewhere, BuildKit's plain progress: `#5 [2/7] RUN …`, log lines stamped
+ *   with the seconds since the step started, `#5 DONE 3.2s`, `#6 CACHED`.
+ *
+ * As in genact, a RUN step may run another module (`uv sync`, `composer
+ * install`) whose output becomes the step's log; those modules are imported
+ * lazily and given a time budget so the whole build stays bounded.
+ *
+ * @module
+ */
+
+import data from "../data/docker_build.json" with { type: "json" };
+import images from "../data/docker_images.json" with { type: "json" };
+import { padEndVisible, truncate, visibleWidth } from "../core/ansi.ts";
+import type { Rng } from "../core/rng.ts";
+import type { Out } from "../core/screen.ts";
+import { createStyle } from "../core/style.ts";
+import type { Context, Module } from "../core/types.ts";
+
+/** A sub-line of a step: `transferring dockerfile: 735B`, a layer download, `naming to …`. */
+export interface Status {
+  text: string;
+  start: number;
+  end?: number;
+  /** Bytes done and total, for downloads. */
+  progress?: [number, number];
+  /** Whether plain mode prints a timer for it. */
+  timed: boolean;
+}
+
+/** One vertex of the build graph as the progress display sees it. */
+export interface Vertex {
+  /** Number in plain mode (`#5`). */
+  num: number;
+  name: string;
+  cached: boolean;
+  start?: number;
+  end?: number;
+  statuses: Status[];
+  logs: string[];
+}
+
+/** Produces a RUN step's log: lines with their offsets from the step start. */
+type LogScript = { lines: [number, string][]; ms: number };
+
+/** How a step behaves. */
+type StepKind =
+  | { type: "quick"; ms: number }
+  | { type: "script"; script: LogScript }
+  | { type: "nested"; module: "uv" | "composer" };
+
+/** One Dockerfile instruction after FROM. */
+interface Step {
+  label: string;
+  instruction: string;
+  kind: StepKind;
+  cached: boolean;
+}
+
+/** A base image (`FROM …` or `COPY --from=image`). */
+interface Base {
+  /** `docker.io/library/node:22-alpine`. */
+  ref: string;
+  digest: string;
+  /** `[build 1/6]`, or undefined for a `COPY --from` image. */
+  label: string | undefined;
+  layers: { digest: string; size: number }[];
+  pulled: boolean;
+}
+
+/** The build: its bases, steps and output image. */
+interface BuildPlan {
+  bases: Base[];
+  steps: Step[];
+  image: string;
+  builder: string;
+  containerd: boolean;
+  dockerfileBytes: number;
+  contextBytes: number;
+  warnings: string[];
+}
+
+/** BuildKit's byte format: `735B`, `1.47kB`, `2.80MB` (SI units). */
+export function siBytes(n: number): string {
+  if (n < 1000) return `${Math.round(n)}B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(2)}${units[u]}`;
+}
+
+/** Plain-mode log timestamp: 3 decimals under 10 s, 2 under 100 s, then 1. */
+export function logStamp(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  return s < 10 ? s.toFixed(3) : s < 100 ? s.toFixed(2) : s.toFixed(1);
+}
+
+/** `%.1fs`. */
+export function timer(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+}
+
+/** A step label: `[build 3/6]`, `[ 4/11]`. */
+export function stepLabel(stage: string | undefined, i: number, n: number): string {
+  const num = `${String(i).padStart(String(n).length)}/${n}`;
+  return `[${stage ? `${stage} ` : ""}${num}]`;
+}
+
+/**
+ * One line of the terminal block: `text` on the left, `time` right-aligned at
+ * `cols`. Long text is cut (digests first) so the timer always shows.
+ */
+export function blockLine(text: string, time: string, cols: number): string {
+  const room = cols - time.length - 1;
+  let left = text;
+  if (visibleWidth(left) > room) {
+    left = left.replace(/sha256:([0-9a-f]{12})[0-9a-f]+/g, (_, keep: string) => `sha256:${keep}`);
+  }
+  if (room < 4) return truncate(left, cols);
+  return `${padEndVisible(truncate(left, room), room)} ${time}`;
+}
+
+function official(repo: string): string {
+  return repo.includes("/") && repo.includes(".")
+    ? repo
+    : `docker.io/${repo.includes("/") ? "" : "library/"}${repo}`;
+}
+
+function tagOf(rng: Rng, repo: string, prefer: RegExp): string {
+  const entry = images.official.find((i) => i.repo === repo)!;
+  const tags = entry.tags.filter((t) => prefer.test(t));
+  return rng.pick(tags.length > 0 ? tags : entry.tags);
+}
+
+function base(rng: Rng, ref: string, label: string | undefined, pulled: boolean): Base {
+  const layers = Array.from({ length: rng.int(2, 6) }, (_, i) => ({
+    digest: rng.hex(64),
+    size: i === 0 ? rng.int(3_000_000, 30_000_000) : Math.floor(rng.logNormal(900_000, 1.6)),
+  }));
+  return { ref, digest: rng.hex(64), label, layers, pulled };
+}
+
+// ---- Log scripts for RUN steps -------------------------------------------------
+
+function npmCi(rng: Rng): LogScript {
+  const lines: [number, string][] = [];
+  const ms = rng.int(9_000, 45_000);
+  let t = rng.int(1_500, 5_000);
+  for (const w of rng.sample(data.npmWarnings, rng.int(0, 4))) {
+    lines.push([t, w]);
+    t += rng.int(10, 900);
+  }
+  const added = rng.int(180, 1400);
+  const end = ms - rng.int(200, 900);
+  lines.push([end, ""]);
+  lines.push([
+    end,
+    `added ${added} packages, and audited ${added + 1} packages in ${Math.round(end / 1000)}s`,
+  ]);
+  lines.push([end, ""]);
+  lines.push([end, `${Math.floor(added * rng.float(0.1, 0.3))} packages are looking for funding`]);
+  lines.push([end, "  run `npm fund` for details"]);
+  lines.push([end + 30, ""]);
+  lines.push([
+    end + 30,
+    rng.chance(0.7)
+      ? "found 0 vulnerabilities"
+      : `${rng.int(1, 6)} moderate severity vulnerabilities`,
+  ]);
+  return { lines, ms };
+}
+
+function npmBuild(rng: Rng, app: string): LogScript {
+  const ms = rng.int(7_000, 40_000);
+  const built = (ms - rng.int(900, 2500)) / 1000;
+  const lines: [number, string][] = [
+    [300, ""],
+    [300, `> ${app}@${rng.int(0, 2)}.${rng.int(0, 20)}.0 build`],
+    [300, "> tsc -b && vite build"],
+    [300, ""],
+    [
+      Math.floor(ms * 0.35),
+      `vite v7.${rng.int(0, 2)}.${rng.int(0, 12)} building for production...`,
+    ],
+    [Math.floor(ms * 0.36), "transforming..."],
+    [Math.floor(ms * 0.8), `✓ ${rng.int(300, 4200)} modules transformed.`],
+    [Math.floor(ms * 0.82), "rendering chunks..."],
+    [Math.floor(ms * 0.86), "computing gzip size..."],
+  ];
+  const assets: [string, number][] = [["dist/index.html", rng.float(0.4, 1.2)]];
+  assets.push([`dist/assets/index-${rng.hex(8)}.css`, rng.float(8, 90)]);
+  for (const name of rng.sample(data.frontendAssets, rng.int(1, 4))) {
+    assets.push([`dist/assets/${name}-${rng.hex(8)}.js`, rng.logNormal(120, 1)]);
+  }
+  const w = Math.max(...assets.map(([n]) => n.length));
+  const sw = Math.max(...assets.map(([, s]) => s.toFixed(2).length));
+  for (const [name, kb] of assets) {
+    const gz = kb * rng.float(0.25, 0.4);
+    lines.push([
+      Math.floor(ms * 0.9),
+      `${name.padEnd(w)}  ${kb.toFixed(2).padStart(sw)} kB │ gzip: ${gz.toFixed(2).padStart(6)} kB`,
+    ]);
+  }
+  lines.push([ms - 300, `✓ built in ${built.toFixed(2)}s`]);
+  return { lines, ms };
+}
+
+function aptInstall(rng: Rng, distro: "debian" | "ubuntu", wanted: string[]): LogScript {
+  const debian = distro === "debian";
+  const mirror = debian ? "http://deb.debian.org/debian" : "http://archive.ubuntu.com/ubuntu";
+  const security = debian
+    ? "http://deb.debian.org/debian-security"
+    : "http://security.ubuntu.com/ubuntu";
+  const suite = debian ? "trixie" : "noble";
+  const lines: [number, string][] = [];
+  let t = rng.int(200, 600);
+  const indexes: [string, number][] = [
+    [`${mirror} ${suite} InRelease`, rng.int(130, 260)],
+    [`${mirror} ${suite}-updates InRelease`, rng.int(40, 130)],
+    [`${security} ${suite}-security InRelease`, rng.int(40, 130)],
+    [`${mirror} ${suite}/main amd64 Packages`, rng.int(1800, 9800)],
+    [`${security} ${suite}-security/main amd64 Packages`, rng.int(20, 400)],
+  ];
+  let fetched = 0;
+  indexes.forEach(([what, kb], i) => {
+    t += rng.int(30, 700);
+    fetched += kb;
+    lines.push([t, `Get:${i + 1} ${what} [${kb.toLocaleString("en-US")} kB]`]);
+  });
+  const secs = Math.max(1, Math.round(t / 1000));
+  lines.push([
+    t,
+    `Fetched ${fetched.toLocaleString("en-US")} kB in ${secs}s (${
+      Math.floor(fetched / secs).toLocaleString("en-US")
+    } kB/s)`,
+  ]);
+  for (
+    const l of [
+      "Reading package lists...",
+      "Reading package lists...",
+      "Building dependency tree...",
+      "Reading state information...",
+    ]
+  ) {
+    t += rng.int(100, 700);
+    lines.push([t, l]);
+  }
+  const pool = data.apt[distro] as [string, string, string, number][];
+  const chosen = pool.filter(([n]) => wanted.includes(n));
+  const extra = rng.sample(pool.filter(([n]) => !wanted.includes(n)), rng.int(4, 16));
+  const pkgs = [...chosen, ...extra].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  lines.push([t, "The following additional packages will be installed:"]);
+  lines.push([t, `  ${extra.map(([n]) => n).sort().join(" ")}`]);
+  lines.push([t, "The following NEW packages will be installed:"]);
+  lines.push([t, `  ${pkgs.map(([n]) => n).join(" ")}`]);
+  lines.push([t, `0 upgraded, ${pkgs.length} newly installed, 0 to remove and 0 not upgraded.`]);
+  const total = pkgs.reduce((a, [, , , kb]) => a + kb, 0);
+  lines.push([t, `Need to get ${total.toLocaleString("en-US")} kB of archives.`]);
+  lines.push([
+    t,
+    `After this operation, ${
+      (total * rng.float(2.5, 4) / 1000).toFixed(1)
+    } MB of additional disk space will be used.`,
+  ]);
+  pkgs.forEach(([n, v, arch, kb], i) => {
+    t += rng.int(5, 120) + Math.floor(kb / 40);
+    lines.push([
+      t,
+      `Get:${indexes.length + i + 1} ${mirror} ${suite}/main ${arch} ${n} ${arch} ${v} [${
+        kb.toLocaleString("en-US")
+      } kB]`,
+    ]);
+  });
+  const dl = Math.max(1, Math.round(t / 1000) - secs);
+  lines.push([t, `debconf: delaying package configuration, since apt-utils is not installed`]);
+  lines.push([
+    t,
+    `Fetched ${total.toLocaleString("en-US")} kB in ${dl}s (${
+      Math.floor(total / dl).toLocaleString("en-US")
+    } kB/s)`,
+  ]);
+  let files = rng.int(4000, 7000);
+  for (const [n, v, arch] of pkgs) {
+    t += rng.int(20, 160);
+    lines.push([
+      t,
+      `Selecting previously unselected package ${n}:${arch === "all" ? "amd64" : arch}.`,
+    ]);
+    lines.push([t, `(Reading database ... ${files} files and directories currently installed.)`]);
+    lines.push([t, `Preparing to unpack .../${n}_${v.replace(/^\d+:/, "")}_${arch}.deb ...`]);
+    lines.push([t + 10, `Unpacking ${n}:${arch === "all" ? "amd64" : arch} (${v}) ...`]);
+    files += rng.int(5, 300);
+  }
+  for (const [n, v, arch] of rng.shuffle(pkgs)) {
+    t += rng.int(20, 400);
+    lines.push([t, `Setting up ${n}:${arch === "all" ? "amd64" : arch} (${v}) ...`]);
+  }
+  t += rng.int(100, 600);
+  lines.push([
+    t,
+    `Processing triggers for libc-bin (${debian ? "2.41-12" : "2.39-0ubuntu8.6"}) ...`,
+  ]);
+  return { lines, ms: t + rng.int(300, 1500) };
+}
+
+function apkAdd(rng: Rng, withExt: boolean): LogScript {
+  const lines: [number, string][] = [];
+  let t = rng.int(200, 800);
+  lines.push([t, "fetch https://dl-cdn.alpinelinux.org/alpine/v3.22/main/x86_64/APKINDEX.tar.gz"]);
+  t += rng.int(200, 900);
+  lines.push([
+    t,
+    "fetch https://dl-cdn.alpinelinux.org/alpine/v3.22/community/x86_64/APKINDEX.tar.gz",
+  ]);
+  const pkgs = rng.sample(data.apk, rng.int(5, 12));
+  pkgs.forEach(([n, v], i) => {
+    t += rng.int(50, 500);
+    lines.push([t, `(${i + 1}/${pkgs.length}) Installing ${n} (${v})`]);
+  });
+  t += rng.int(100, 500);
+  lines.push([t, "Executing busybox-1.37.0-r19.trigger"]);
+  lines.push([t, `OK: ${rng.int(30, 180)} MiB in ${rng.int(30, 90)} packages`]);
+  if (withExt) {
+    for (const ext of rng.sample(data.phpExtensions, rng.int(2, 4))) {
+      t += rng.int(400, 1500);
+      lines.push([t, "Configuring for:"]);
+      lines.push([t, "PHP Api Version:         20240924"]);
+      lines.push([t, "Zend Module Api No:      20240924"]);
+      lines.push([t, "Zend Extension Api No:   420240924"]);
+      t += rng.int(300, 1500);
+      lines.push([t, "checking for grep that handles long lines and -e... /bin/grep"]);
+      lines.push([t, "checking for a sed that does not truncate output... /bin/sed"]);
+      lines.push([t, `checking whether to enable ${ext} support... yes, shared`]);
+      t += rng.int(2_000, 9_000);
+      lines.push([t, "Build complete."]);
+      lines.push([t, "Don't forget to run 'make test'."]);
+      lines.push([t, `+ strip --strip-all modules/${ext}.so`]);
+      lines.push([
+        t + 40,
+        "Installing shared extensions:     /usr/local/lib/php/extensions/no-debug-non-zts-20240924/",
+      ]);
+    }
+  }
+  return { lines, ms: t + rng.int(200, 900) };
+}
+
+function uvProject(rng: Rng, app: string): LogScript {
+  const resolve = rng.int(2, 9);
+  const build = rng.int(600, 3500);
+  const install = rng.int(1, 9);
+  return {
+    lines: [
+      [resolve + 150, `Resolved ${rng.int(20, 140)} packages in ${resolve}ms`],
+      [resolve + build, `   Built ${app} @ file:///app`],
+      [resolve + build + 1, `Prepared 1 package in ${(build / 1000).toFixed(2)}s`],
+      [resolve + build + install + 2, `Installed 1 package in ${install}ms`],
+      [
+        resolve + build + install + 2,
+        ` + ${app}==${rng.int(0, 2)}.${rng.int(0, 9)}.${rng.int(0, 9)} (from file:///app)`,
+      ],
+    ],
+    ms: resolve + build + install + rng.int(200, 600),
+  };
+}
+
+function dumpAutoload(rng: Rng): LogScript {
+  const ms = rng.int(1500, 6000);
+  return {
+    lines: [
+      [400, "Generating optimized autoload files (authoritative)"],
+      [
+        ms - 200,
+        `Generated optimized autoload files (authoritative) containing ${
+          rng.int(3000, 14000)
+        } classes`,
+      ],
+    ],
+    ms,
+  };
+}
+
+function silent(rng: Rng, lo: number, hi: number): LogScript {
+  return { lines: [], ms: rng.int(lo, hi) };
+}
+
+// ---- The Dockerfile -------------------------------------------------------------
+
+/** Draws a Dockerfile and the cache state it meets. */
+function planBuild(rng: Rng): BuildPlan {
+  const app = rng.pick(images.apps);
+  const kind = rng.weighted(["node", "python", "php", "go", "debian"], [3, 3, 2, 2, 2]);
+  const warm = rng.chance(0.45);
+  // On a warm builder the cache holds until the first changed input: the sources,
+  // or (more often) the dependency manifest.
+  const manifestChanged = rng.chance(0.75);
+  const pulled = (p: number) => !(warm || rng.chance(p));
+  const bases: Base[] = [];
+  const steps: Step[] = [];
+  const quick = (lo: number, hi: number): StepKind => ({ type: "quick", ms: rng.int(lo, hi) });
+  // Steps before the first COPY of the sources hit the cache on a warm builder.
+  let changed = !warm;
+  const add = (label: string, instruction: string, kind: StepKind) => {
+    if (/^COPY (--chown=\S+ )?\. /.test(instruction)) changed = true;
+    if (
+      manifestChanged &&
+      /^(COPY (package|composer|pyproject|go\.mod)|RUN apt-get)/.test(instruction)
+    ) {
+      changed = true;
+    }
+    steps.push({ label, instruction, kind, cached: !changed });
+  };
+  const stage = (name: string | undefined, ref: string, instructions: [string, StepKind][]) => {
+    const n = instructions.length + 1;
+    bases.push(base(rng, ref, stepLabel(name, 1, n), pulled(0.5)));
+    instructions.forEach(([ins, k], i) => add(stepLabel(name, i + 2, n), ins, k));
+  };
+  if (kind === "node") {
+    const node = official(`node:${tagOf(rng, "node", /alpine/)}`);
+    stage("build", node, [
+      ["WORKDIR /app", quick(20, 120)],
+      ["COPY package.json package-lock.json ./", quick(30, 200)],
+      ["RUN npm ci", { type: "script", script: npmCi(rng) }],
+      ["COPY . .", quick(100, 1500)],
+      ["RUN npm run build", { type: "script", script: npmBuild(rng, app) }],
+    ]);
+    stage("stage-1", official(`nginx:${tagOf(rng, "nginx", /alpine/)}`), [
+      ["COPY nginx.conf /etc/nginx/conf.d/default.conf", quick(30, 150)],
+      ["COPY --from=build /app/dist /usr/share/nginx/html", quick(60, 500)],
+    ]);
+  } else if (kind === "python") {
+    const py = official(`python:${tagOf(rng, "python", /slim/)}`);
+    const uvImage = `ghcr.io/astral-sh/uv:${tagOf(rng, "ghcr.io/astral-sh/uv", /^0\.9$/)}`;
+    const apt = rng.chance(0.5);
+    stage(undefined, py, [
+      [`COPY --from=${uvImage} /uv /uvx /bin/`, quick(100, 600)],
+      ...(apt
+        ? [[
+          "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 tini && rm -rf /var/lib/apt/lists/*",
+          { type: "script", script: aptInstall(rng, "debian", ["libpq5", "tini"]) },
+        ] as [string, StepKind]]
+        : []),
+      ["WORKDIR /app", quick(20, 100)],
+      ["COPY pyproject.toml uv.lock ./", quick(30, 200)],
+      ["RUN uv sync", { type: "nested", module: "uv" }],
+      ["COPY . .", quick(100, 1200)],
+      ["RUN uv sync --locked --no-dev", { type: "script", script: uvProject(rng, app) }],
+    ]);
+    bases.push(base(rng, uvImage, undefined, pulled(0.5)));
+  } else if (kind === "php") {
+    stage("vendor", official(`composer:${tagOf(rng, "composer", /2\.8/)}`), [
+      ["WORKDIR /app", quick(20, 100)],
+      ["COPY composer.json composer.lock ./", quick(30, 200)],
+      ["RUN composer install", { type: "nested", module: "composer" }],
+    ]);
+    stage("stage-1", official(`php:${tagOf(rng, "php", /fpm-alpine/)}`), [
+      [
+        "RUN apk add --no-cache icu-libs libzip && docker-php-ext-install intl opcache pdo_mysql zip",
+        { type: "script", script: apkAdd(rng, true) },
+      ],
+      ["WORKDIR /var/www/html", quick(20, 100)],
+      ["COPY --from=vendor /app/vendor ./vendor", quick(200, 1500)],
+      ["COPY . .", quick(100, 1500)],
+      [
+        "RUN php -d memory_limit=-1 /usr/bin/composer dump-autoload --optimize --classmap-authoritative",
+        { type: "script", script: dumpAutoload(rng) },
+      ],
+    ]);
+  } else if (kind === "go") {
+    stage("build", official(`golang:${tagOf(rng, "golang", /alpine/)}`), [
+      ["WORKDIR /src", quick(20, 100)],
+      ["COPY go.mod go.sum ./", quick(30, 150)],
+      ["RUN go mod download", { type: "script", script: silent(rng, 3_000, 25_000) }],
+      ["COPY . .", quick(100, 1200)],
+      [
+        `RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/${app} ./cmd/${app}`,
+        { type: "script", script: silent(rng, 15_000, 80_000) },
+      ],
+    ]);
+    stage("stage-1", official(`gcr.io/distroless/static-debian12:nonroot`), [
+      [`COPY --from=build /out/${app} /usr/local/bin/${app}`, quick(40, 300)],
+    ]);
+  } else {
+    const distro = rng.chance(0.5) ? "debian" : "ubuntu";
+    const ref = distro === "debian"
+      ? official(`debian:${tagOf(rng, "debian", /trixie/)}`)
+      : official(`ubuntu:${tagOf(rng, "ubuntu", /24\.04/)}`);
+    const wanted = ["ca-certificates", "curl", "git", "tini"];
+    stage(undefined, ref, [
+      [
+        `RUN apt-get update && apt-get install -y --no-install-recommends ${
+          wanted.join(" ")
+        } && rm -rf /var/lib/apt/lists/*`,
+        { type: "script", script: aptInstall(rng, distro, wanted) },
+      ],
+      [
+        `RUN curl -fsSL https://github.com/${rng.pick(images.orgs)}/${app}/releases/download/v${
+          rng.int(0, 3)
+        }.${rng.int(0, 20)}.${rng.int(0, 9)}/${app}_linux_amd64.tar.gz | tar -xz -C /usr/local/bin`,
+        { type: "script", script: silent(rng, 1_500, 12_000) },
+      ],
+      ["RUN useradd --create-home --uid 10001 app", quick(300, 1200)],
+      ["WORKDIR /home/app", quick(20, 100)],
+      [`COPY --chown=app:app . .`, quick(100, 1500)],
+    ]);
+  }
+  const registry = rng.chance(0.5) ? `docker.io/library/${app}` : rng.pick([
+    `ghcr.io/${rng.pick(images.orgs)}/${app}`,
+    `registry.gitlab.com/${rng.pick(images.orgs)}/${app}`,
+  ]);
+  const warnings = rng.chance(0.15)
+    ? [rng.pick([
+      "FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)",
+      "JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 24)",
+      'LegacyKeyValueFormat: "ENV key=value" should be used instead of legacy "ENV key value" format (line 9)',
+    ])]
+    : [];
+  return {
+    bases,
+    steps,
+    image: `${registry}:${rng.pick(images.appTags)}`,
+    builder: rng.chance(0.7) ? "default" : "desktop-linux",
+    containerd: rng.chance(0.4),
+    dockerfileBytes: rng.int(400, 2600),
+    contextBytes: Math.floor(rng.logNormal(2_000_000, 1.5)),
+    warnings,
+  };
+}
+
+// ---- The progress display ---------------------------------------------------------
+
+/** Keeps the vertices and prints them: a live block in a terminal, plain lines elsewhere. */
+class Progress {
+  readonly vertices: Vertex[] = [];
+  readonly ctx: Context;
+  readonly t0: number;
+  readonly total: number;
+  readonly builder: string;
+  #last: Vertex | undefined;
+  #shown = new Set<Vertex>();
+
+  constructor(ctx: Context, total: number, builder: string) {
+    this.ctx = ctx;
+    this.t0 = ctx.clock.now();
+    this.total = total;
+    this.builder = builder;
+    if (!ctx.term.isTTY) {
+      ctx.out.line(`#0 building with "${builder}" instance using docker driver`);
+    }
+  }
+
+  get now(): number {
+    return this.ctx.clock.now() - this.t0;
+  }
+
+  #switchTo(v: Vertex): void {
+    if (this.ctx.term.isTTY || this.#last === v) return;
+    const out = this.ctx.out;
+    if (this.#last && this.#last.end === undefined && !this.#last.cached) {
+      out.line(`#${this.#last.num} ...`);
+    }
+    out.line();
+    out.line(`#${v.num} ${v.name}`);
+    this.#shown.add(v);
+    this.#last = v;
+  }
+
+  begin(name: string): Vertex {
+    const v: Vertex = {
+      num: this.vertices.length + 1,
+      name,
+      cached: false,
+      start: this.now,
+      statuses: [],
+      logs: [],
+    };
+    this.vertices.push(v);
+    this.#switchTo(v);
+    return v;
+  }
+
+  cached(name: string): Vertex {
+    const v: Vertex = {
+      num: this.vertices.length + 1,
+      name,
+      cached: true,
+      start: this.now,
+      end: this.now,
+      statuses: [],
+      logs: [],
+    };
+    this.vertices.push(v);
+    this.#switchTo(v);
+    if (!this.ctx.term.isTTY) this.ctx.out.line(`#${v.num} CACHED`);
+    return v;
+  }
+
+  status(v: Vertex, text: string, timed: boolean, progress?: [number, number]): Status {
+    const s: Status = { text, start: this.now, timed, ...(progress ? { progress } : {}) };
+    v.statuses.push(s);
+    return s;
+  }
+
+  /** Finishes a status; plain mode prints it then (`… 0.4s done`). */
+  statusDone(v: Vertex, s: Status): void {
+    s.end = this.now;
+    if (s.progress) s.progress[0] = s.progress[1];
+    if (this.ctx.term.isTTY) return;
+    this.#switchTo(v);
+    const time = s.timed ? ` ${timer(s.end - s.start)}` : "";
+    this.ctx.out.line(`#${v.num} ${statusText(s)}${time} done`);
+  }
+
+  /** Plain mode shows a download's progress now and then. */
+  statusProgress(v: Vertex, s: Status): void {
+    if (this.ctx.term.isTTY) return;
+    this.#switchTo(v);
+    this.ctx.out.line(`#${v.num} ${statusText(s)} ${timer(this.now - s.start)}`);
+  }
+
+  log(v: Vertex, line: string): void {
+    v.logs.push(line);
+    if (this.ctx.term.isTTY) return;
+    this.#switchTo(v);
+    this.ctx.out.line(`#${v.num} ${logStamp(this.now - v.start!)} ${line}`.trimEnd());
+  }
+
+  done(v: Vertex): void {
+    v.end = this.now;
+    if (this.ctx.term.isTTY) return;
+    this.#switchTo(v);
+    this.ctx.out.line(`#${v.num} DONE ${timer(v.end - v.start!)}`);
+  }
+
+  /** Waits, redrawing the block in a terminal every frame. */
+  async wait(ms: number): Promise<void> {
+    if (!this.ctx.term.isTTY) {
+      await this.ctx.sleep(ms);
+      return;
+    }
+    let left = ms;
+    while (left > 0) {
+      const frame = Math.min(left, this.ctx.rng.int(90, 160));
+      this.ctx.out.live(this.render(false));
+      await this.ctx.sleep(frame);
+      left -= frame;
+    }
+    this.ctx.out.live(this.render(false));
+  }
+
+  /** The block: header, then each vertex with its statuses and, while running, its log tail. */
+  render(finished: boolean): string[] {
+    const { style, term } = this.ctx;
+    const cols = term.cols;
+    const now = this.now;
+    const done = this.vertices.filter((v) => v.end !== undefined).length;
+    const head = `[+] Building ${timer(now)} (${done}/${this.total})${finished ? " FINISHED" : ""}`;
+    const name = `docker:${this.builder}`;
+    const header = head.length + 1 + name.length <= cols
+      ? head.padEnd(cols - name.length) + name
+      : truncate(head, cols);
+    const lines: string[] = [];
+    for (const v of this.vertices) {
+      const complete = v.end !== undefined;
+      const paint = complete ? style.blue : (t: string) => t;
+      const elapsed = (complete ? v.end! : now) - v.start!;
+      lines.push(
+        paint(blockLine(` => ${v.cached ? "CACHED " : ""}${v.name}`, timer(elapsed), cols)),
+      );
+      for (const s of v.statuses) {
+        const t = (s.end ?? now) - s.start;
+        lines.push(paint(blockLine(` => => ${statusText(s)}`, timer(t), cols)));
+      }
+      if (!complete && !finished) {
+        for (const l of v.logs.slice(-6)) lines.push(style.dim(truncate(` => => # ${l}`, cols)));
+      }
+    }
+    if (finished) return [style.blue(header), ...lines];
+    const room = Math.max(1, term.rows - 2);
+    return [header, ...lines.slice(-room)];
+  }
+}
+
+function statusText(s: Status): string {
+  if (!s.progress) return s.text;
+  return `${s.text} ${siBytes(s.progress[0])} / ${siBytes(s.progress[1])}`;
+}
+
+/** Thrown by a nested module's sleep when its time budget is spent. */
+class NestedBudgetSpent extends Error {}
+
+/** Runs `module` as a RUN step's process: its lines become the step's log. */
+async function runNested(
+  ctx: Context,
+  progress: Progress,
+  v: Vertex,
+  which: "uv" | "composer",
+  budgetMs: number,
+): Promise<void> {
+  const module = which === "uv"
+    ? (await import("./uv.ts")).uv
+    : (await import("./composer.ts")).composer;
+  const start = ctx.clock.now();
+  let partial = "";
+  const emit = (text: string) => {
+    const parts = (partial + text).split("\n");
+    partial = parts.pop()!;
+    for (const p of parts) progress.log(v, p);
+  };
+  const sleep = async (ms: number) => {
+    if (ctx.clock.now() - start + ms > budgetMs) throw new NestedBudgetSpent();
+    if (ctx.term.isTTY && ms >= 20) ctx.out.live(progress.render(false));
+    await ctx.sleep(ms);
+  };
+  const out: Out = {
+    line: (text = "") => emit(text + "\n"),
+    write: (text) => emit(text),
+    type: async (text, msPerChar) => {
+      for (const ch of text) {
+        emit(ch);
+        await sleep(msPerChar);
+      }
+    },
+    live: () => {},
+  };
+  const inner: Context = {
+    out,
+    sleep,
+    rng: ctx.rng.fork(),
+    clock: ctx.clock,
+    term: { cols: 80, rows: 24, isTTY: false, color: false },
+    style: createStyle(false),
+  };
+  try {
+    await module.run(inner);
+  } catch (error) {
+    if (!(error instanceof NestedBudgetSpent)) throw error;
+  }
+  if (partial) progress.log(v, partial);
+}
+
+/** Loads metadata, pulls the bases and sends the context, partly at once. */
+async function prepare(ctx: Context, progress: Progress, plan: BuildPlan): Promise<void> {
+  const { rng } = ctx;
+  const def = progress.begin("[internal] load build definition from Dockerfile");
+  const tr = progress.status(
+    def,
+    `transferring dockerfile: ${siBytes(plan.dockerfileBytes)}`,
+    false,
+  );
+  await progress.wait(rng.int(20, 90));
+  progress.statusDone(def, tr);
+  progress.done(def);
+  const metas = plan.bases.map((b) => progress.begin(`[internal] load metadata for ${b.ref}`));
+  for (const m of rng.shuffle(metas)) {
+    await progress.wait(rng.int(150, 1600));
+    progress.done(m);
+  }
+  const ignore = progress.begin("[internal] load .dockerignore");
+  const ti = progress.status(ignore, `transferring context: ${siBytes(rng.int(2, 400))}`, false);
+  await progress.wait(rng.int(10, 60));
+  progress.statusDone(ignore, ti);
+  progress.done(ignore);
+  for (const b of plan.bases) {
+    const name = `${b.label ? `${b.label} ` : ""}FROM ${b.ref}@sha256:${b.digest}`;
+    const v = progress.begin(name);
+    const resolve = progress.status(v, `resolve ${b.ref}@sha256:${b.digest}`, true);
+    await progress.wait(rng.int(10, 80));
+    progress.statusDone(v, resolve);
+    if (b.pulled) await pull(ctx, progress, v, b);
+    progress.done(v);
+  }
+  const context = progress.begin("[internal] load build context");
+  const tc = progress.status(context, `transferring context: ${siBytes(plan.contextBytes)}`, true);
+  await progress.wait(Math.min(4000, 40 + plan.contextBytes / rng.int(20_000, 60_000)));
+  progress.statusDone(context, tc);
+  progress.done(context);
+}
+
+/** Downloads a base image's layers, then extracts them in order. */
+async function pull(ctx: Context, progress: Progress, v: Vertex, b: Base): Promise<void> {
+  const { rng } = ctx;
+  const rate = rng.logNormal(25_000, 0.6); // bytes per ms
+  const statuses = b.layers.map((l) => progress.status(v, `sha256:${l.digest}`, true, [0, l.size]));
+  for (const s of statuses) progress.statusProgress(v, s);
+  let open = statuses.slice();
+  let lastPlain = progress.now;
+  while (open.length > 0) {
+    const tick = rng.int(90, 160);
+    await progress.wait(tick);
+    for (const s of open) {
+      s.progress![0] = Math.min(s.progress![1], s.progress![0] + (rate * tick) / open.length);
+    }
+    for (const s of open.filter((s) => s.progress![0] >= s.progress![1])) progress.statusDone(v, s);
+    open = open.filter((s) => s.end === undefined);
+    if (progress.now - lastPlain > 2000) {
+      for (const s of open) progress.statusProgress(v, s);
+      lastPlain = progress.now;
+    }
+  }
+  for (const l of b.layers) {
+    const s = progress.status(v, `extracting sha256:${l.digest}`, true);
+    await progress.wait(Math.min(6000, 20 + l.size / rng.int(40_000, 120_000)));
+    progress.statusDone(v, s);
+  }
+}
+
+async function exportImage(ctx: Context, progress: Progress, plan: BuildPlan): Promise<void> {
+  const { rng } = ctx;
+  const v = progress.begin("exporting to image");
+  const step = async (text: string, timed: boolean, ms: number) => {
+    const s = progress.status(v, text, timed);
+    await progress.wait(ms);
+    progress.statusDone(v, s);
+  };
+  await step("exporting layers", true, rng.int(300, 6000));
+  if (plan.containerd) {
+    await step(`exporting manifest sha256:${rng.hex(64)}`, true, rng.int(10, 60));
+    await step(`exporting config sha256:${rng.hex(64)}`, true, rng.int(10, 60));
+    await step(`exporting attestation manifest sha256:${rng.hex(64)}`, true, rng.int(10, 80));
+    await step(`exporting manifest list sha256:${rng.hex(64)}`, true, rng.int(10, 60));
+    await step(`naming to ${plan.image}`, false, rng.int(5, 20));
+    await step(`unpacking to ${plan.image}`, true, rng.int(200, 3000));
+  } else {
+    await step(`writing image sha256:${rng.hex(64)}`, false, rng.int(5, 30));
+    await step(`naming to ${plan.image}`, false, rng.int(5, 20));
+  }
+  progress.done(v);
+}
+
+async function run(ctx: Context): Promise<void> {
+  const { out, rng } = ctx;
+  const plan = planBuild(rng);
+  const total = 1 + plan.bases.length * 2 + 1 + 1 + plan.steps.length + 1;
+  const progress = new Progress(ctx, total, plan.builder);
+  await prepare(ctx, progress, plan);
+  // Keep the whole build bounded: what the scripted steps need, the rest for a nested run.
+  const scripted = plan.steps.reduce(
+    (a, s) => a + (s.cached ? 0 : s.kind.type === "script" ? s.kind.script.ms : 0),
+    0,
+  );
+  const nestedBudget = Math.max(15_000, Math.min(100_000, 190_000 - progress.now - scripted));
+  for (const step of plan.steps) {
+    const name = `${step.label} ${step.instruction}`;
+    if (step.cached) {
+      progress.cached(name);
+      await progress.wait(rng.int(0, 30));
+      continue;
+    }
+    const v = progress.begin(name);
+    const kind = step.kind;
+    if (kind.type === "quick") {
+      await progress.wait(kind.ms);
+    } else if (kind.type === "script") {
+      let at = 0;
+      for (const [t, line] of kind.script.lines) {
+        if (t > at) await progress.wait(t - at);
+        at = Math.max(at, t);
+        progress.log(v, line);
+      }
+      await progress.wait(Math.max(0, kind.script.ms - at));
+    } else {
+      await progress.wait(rng.int(100, 400));
+      await runNested(ctx, progress, v, kind.module, nestedBudget);
+      await progress.wait(rng.int(100, 600));
+    }
+    progress.done(v);
+  }
+  await exportImage(ctx, progress, plan);
+  if (ctx.term.isTTY) {
+    out.live([]);
+    for (const line of progress.render(true)) out.line(line);
+  }
+  if (plan.builder === "desktop-linux") {
+    out.line(
+      `${
+        ctx.term.isTTY ? "" : "\n"
+      }View build details: docker-desktop://dashboard/build/desktop-linux/desktop-linux/${
+        rng.hex(25)
+      }`,
+    );
+  }
+  if (plan.warnings.length > 0) {
+    out.line();
+    out.line(` ${plan.warnings.length} warning found (use docker --debug to expand):`);
+    for (const w of plan.warnings) out.line(` - ${w}`);
+  }
+}
+
+/** `docker build` with BuildKit: the live `[+] Building` block, or plain progress. */
+export const docker_build: Module = {
+  name: "docker_build",
+  signature: 'docker build -t "$IMAGE" .',
+  about: "Build a container image with Docker BuildKit",
+  maxDurationMs: 240_000,
+  run,
+};
