@@ -70,19 +70,19 @@ function layerActivations(seq: number, mbs: number, hidden: number, tp: number):
   return (34 * seq * mbs * hidden) / tp;
 }
 
-/** Megatron with the distributed optimizer: the worst pipeline stage. */
-export function megatronMemory(
-  m: ModelSpec,
-  o: {
-    tp: number;
-    pp: number;
-    dp: number;
-    mbs: number;
-    seq: number;
-    microBatches: number;
-    recompute: "selective" | "full";
-  },
-): RankMemory & { stage0: number } {
+/** Megatron layout of one run. */
+export interface MegatronLayout {
+  tp: number;
+  pp: number;
+  dp: number;
+  mbs: number;
+  seq: number;
+  microBatches: number;
+  recompute: "selective" | "full";
+}
+
+/** Megatron with the distributed optimizer: memory of every pipeline stage. */
+export function megatronStageMemory(m: ModelSpec, o: MegatronLayout): RankMemory[] {
   const stages = megatronStageParams(m, o.tp, o.pp);
   const vpad = paddedVocab(m.vocab, o.tp);
   const inflight = Math.min(o.pp, o.microBatches);
@@ -92,19 +92,19 @@ export function megatronMemory(
     : (2 * o.seq * o.mbs * m.hidden) / o.tp;
   const full = layerActivations(o.seq, o.mbs, m.hidden, o.tp);
   const logits = (o.seq * o.mbs * vpad * 4 * 2) / o.tp;
-  let worst: RankMemory & { stage0: number } | undefined;
-  stages.forEach((p, s) => {
+  return stages.map((p, s) => {
     const states = 6 * p + (12 * p) / o.dp;
-    const stageInflight = Math.max(1, inflight - s);
-    let act = layersPerStage * stageInflight * perLayer + (o.recompute === "full" ? full : 0);
+    let act = layersPerStage * Math.max(1, inflight - s) * perLayer +
+      (o.recompute === "full" ? full : 0);
     if (s === o.pp - 1) act += logits;
     const buffers = 1.5 * 2 ** 30 + 0.05 * states;
-    const peak = states + act + buffers;
-    if (!worst || peak > worst.peak) {
-      worst = { states, activations: act, buffers, peak, stage0: stages[0] ?? p };
-    }
+    return { states, activations: act, buffers, peak: states + act + buffers };
   });
-  return worst as RankMemory & { stage0: number };
+}
+
+/** Megatron with the distributed optimizer: the worst pipeline stage. */
+export function megatronMemory(m: ModelSpec, o: MegatronLayout): RankMemory {
+  return megatronStageMemory(m, o).reduce((a, b) => (b.peak > a.peak ? b : a));
 }
 
 /**

@@ -474,7 +474,7 @@ function drawMegatron(rng: Rng): Scenario | null {
     pp: number;
     mbs: number;
     recompute: "selective" | "full";
-    mem: ReturnType<typeof megatronMemory>;
+    mem: RankMemory;
     step: number;
   }[] = [];
   for (const nodes of [4, 8, 16, 32, 64, 128, 256, 512]) {
@@ -507,7 +507,7 @@ function drawMegatron(rng: Rng): Scenario | null {
   const schedule: LrSchedule = {
     kind: rng.chance(0.85) ? "megatron-cosine" : "megatron-linear",
     peak: peakLr,
-    min: rng.chance(0.8) ? peakLr / 10 : peakLr / 100,
+    min: Number((rng.chance(0.8) ? peakLr / 10 : peakLr / 100).toPrecision(6)),
     warmup,
     decaySteps,
   };
@@ -583,10 +583,11 @@ function drawMegatron(rng: Rng): Scenario | null {
     overflowRate: precision === "fp16" ? 0.01 : 0,
   };
   const tag = modelTag(model);
+  const dataset = rng.pick(DATASETS.filter((d) => d.kind === "pretrain"));
   return {
     flavour: "megatron",
     model,
-    dataset: rng.pick(DATASETS.filter((d) => d.kind === "pretrain")),
+    dataset,
     cluster,
     precision,
     parallel: { tp, pp, dp, sharding: "megatron", recompute },
@@ -697,7 +698,7 @@ function drawHf(rng: Rng): Scenario | null {
   const step = stepSeconds(tokens, fpt, mfu, peak, world);
   if (step < 0.35 || step > 15) return null;
   const dataset = rng.pick(DATASETS.filter((d) => d.kind === "sft"));
-  const blocks = Math.floor(dataset.tokens / seq);
+  const blocks = Math.floor((dataset.tokens * 0.95) / seq);
   const epochs = rng.weighted([1, 2, 3], [0.4, 0.3, 0.3]);
   const budgetSec = rng.float(80, 250);
   const writeRate = rng.float(1.5, 5) * 1e9;
@@ -722,7 +723,7 @@ function drawHf(rng: Rng): Scenario | null {
   if (firstGuess < 30) return null;
   const targetTotal = resume ? Math.round(firstGuess * rng.float(3, 12)) : firstGuess;
   const perEpochSteps = Math.max(4, Math.floor(targetTotal / epochs));
-  let numExamples = perEpochSteps * global + rng.int(0, global - 1);
+  let numExamples = (perEpochSteps - 1) * global + rng.int(1, global);
   if (numExamples > blocks) numExamples = blocks;
   const lenDl = Math.ceil(Math.ceil(numExamples / world) / mbs);
   const stepsPerEpoch = Math.max(1, Math.ceil(lenDl / gradAccum));
@@ -1053,6 +1054,12 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     ),
     lossScale: 1,
   };
+}
+
+/** Megatron's tokenized corpus prefix for a dataset. */
+function dataPathFor(d: DatasetSpec): string {
+  const slug = d.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `/lustre/data/${slug}/${slug.replace(/-/g, "_")}_text_document`;
 }
 
 /** Megatron's padded vocabulary for the scenario's tensor-parallel size. */

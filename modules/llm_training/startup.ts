@@ -170,7 +170,7 @@ export async function ncclInit(run: Run, attempt: number, seconds: number): Prom
     );
     if (i === 0) {
       for (let ch = 0; ch < channels; ch++) {
-        s.push(t + `Channel ${pad2(ch)}/${pad2(channels)} :${ring(c.nodes, per, ch)}`);
+        s.push(t + `Channel ${pad2(ch)}/${pad2(channels)} : ${ring(c.nodes, per, ch)}`);
       }
     }
     s.push(t + `Trees ${trees(c.nodes, per, i, channels)}`);

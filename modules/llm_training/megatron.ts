@@ -1,0 +1,608 @@
+/**
+ * The Megatron-LM flavour: a large pretraining job resumed from a checkpoint
+ * at a high iteration and run to the end of its schedule. Prints the argument
+ * dump, parallel sizes, padded vocabulary, per-rank parameter counts, the
+ * checkpoint load, mcore dataset building, the fixed-width iteration lines,
+ * memory report, validation blocks with PPL, checkpoint saves with timers,
+ * then converts the final checkpoint to Hugging Face safetensors.
+ *
+ * @module
+ */
+
+import { megatronStageMemory, megatronStageParams, paddedVocab } from "./memory.ts";
+import { commas, pyE, pyRepr, pyStr } from "./pyfmt.ts";
+import type { Run } from "./runtime.ts";
+import { lrAt } from "./schedule.ts";
+import {
+  barrierWarnings,
+  destroyWarnings,
+  elasticDone,
+  elasticStart,
+  failure,
+  ncclInit,
+} from "./startup.ts";
+import { isoSeconds } from "./stamps.ts";
+import { TrainingSignal, validationLoss } from "./loss.ts";
+import { du, gpuCheck, type JobStats, runSummary } from "./shell.ts";
+import { wandbEnd, wandbStart } from "./wandb.ts";
+import { ggufSize, shardSizes } from "./export.ts";
+import { Tqdm } from "./tqdm.ts";
+
+const ENTRY = "pretrain_gpt.py";
+
+/** `iter_0118374` */
+export function iterDir(it: number): string {
+  return `iter_${String(it).padStart(7, "0")}`;
+}
+
+/** The argument dump lines (sorted case-insensitively, dots to column 48). */
+export function megatronArgs(run: Run): [string, string][] {
+  const sc = run.sc;
+  const m = sc.model;
+  const p = sc.plan;
+  const s = sc.schedule;
+  const par = sc.parallel;
+  const fp16 = sc.precision === "fp16";
+  const args: Record<string, number | string | boolean | null | (string | number)[]> = {
+    adam_beta1: 0.9,
+    adam_beta2: 0.95,
+    adam_eps: 1e-8,
+    add_bias_linear: m.bias === "all",
+    add_qkv_bias: m.bias !== "none",
+    attention_dropout: "0.0",
+    bf16: !fp16,
+    ckpt_format: "torch_dist",
+    clip_grad: "1.0",
+    context_parallel_size: 1,
+    data_parallel_size: par.dp,
+    data_path: [sc.names.dataPath],
+    distributed_backend: "nccl",
+    distributed_timeout_minutes: 10,
+    eval_interval: p.evalInterval,
+    eval_iters: p.evalSize,
+    exit_interval: null,
+    ffn_hidden_size: m.ffn,
+    fp16,
+    global_batch_size: sc.batch.global,
+    group_query_attention: m.kvHeads !== m.heads,
+    hidden_dropout: "0.0",
+    hidden_size: m.hidden,
+    init_method_std: m.params > 30e9 ? 0.008 : 0.02,
+    initial_loss_scale: 4294967296,
+    kv_channels: m.headDim,
+    load: sc.names.outDir,
+    log_interval: p.logInterval,
+    log_throughput: true,
+    loss_scale: null,
+    loss_scale_window: 1000,
+    lr: s.peak,
+    lr_decay_iters: s.decaySteps,
+    lr_decay_style: s.kind === "megatron-cosine" ? "cosine" : "linear",
+    lr_warmup_iters: s.warmup,
+    make_vocab_size_divisible_by: 128,
+    max_position_embeddings: m.context,
+    micro_batch_size: sc.batch.micro,
+    min_lr: s.min,
+    normalization: m.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm",
+    num_attention_heads: m.heads,
+    num_layers: m.layers,
+    num_query_groups: m.kvHeads,
+    pipeline_model_parallel_size: par.pp,
+    position_embedding_type: m.learnedPos ? "learned_absolute" : "rope",
+    rank: 0,
+    recompute_granularity: par.recompute === "selective" ? "selective" : "full",
+    recompute_method: par.recompute === "selective" ? null : "uniform",
+    recompute_num_layers: par.recompute === "selective" ? null : 1,
+    rotary_base: m.ropeTheta ?? 10000,
+    save: sc.names.outDir,
+    save_interval: p.saveInterval,
+    seed: 1234,
+    seq_length: sc.batch.seq,
+    sequence_parallel: par.tp > 1,
+    swiglu: m.mlp === "swiglu",
+    tensor_model_parallel_size: par.tp,
+    tokenizer_model: m.hfId,
+    tokenizer_type: "HuggingFaceTokenizer",
+    train_iters: p.totalSteps,
+    untie_embeddings_and_output_weights: !m.tied,
+    use_distributed_optimizer: true,
+    use_flash_attn: true,
+    wandb_exp_name: sc.names.runName,
+    wandb_project: sc.names.wandbProject,
+    weight_decay: 0.1,
+    world_size: sc.cluster.world,
+  };
+  return Object.keys(args)
+    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+    .map((k) => [k, pyStr(args[k]!)]);
+}
+
+/** One iteration line, exactly as `training_log` formats it. */
+export function iterationLine(o: {
+  stamp: string;
+  iteration: number;
+  trainIters: number;
+  consumed: number;
+  msPerIter: number;
+  tflops: number;
+  lr: number;
+  globalBatch: number;
+  loss: number;
+  lossScale: number;
+  gradNorm: number;
+}): string {
+  return ` [${o.stamp}] iteration ${String(o.iteration).padStart(8)}/${
+    String(o.trainIters).padStart(8)
+  } |` +
+    ` consumed samples: ${String(o.consumed).padStart(12)} |` +
+    ` elapsed time per iteration (ms): ${o.msPerIter.toFixed(1)} |` +
+    ` throughput per GPU (TFLOP/s/GPU): ${o.tflops.toFixed(1)} |` +
+    ` learning rate: ${pyE(o.lr, 6)} |` +
+    ` global batch size: ${String(o.globalBatch).padStart(5)} |` +
+    ` lm loss: ${pyE(o.loss, 6)} |` +
+    ` loss scale: ${o.lossScale.toFixed(1)} |` +
+    ` grad norm: ${o.gradNorm.toFixed(3)} |` +
+    ` number of skipped iterations: ${String(0).padStart(3)} |` +
+    ` number of nan iterations: ${String(0).padStart(3)} |`;
+}
+
+/** The validation block (dash lines are `len(string) + 1` long). */
+export function validationBlock(where: string, loss: number): string[] {
+  const s = ` validation loss at ${where} | lm loss value: ${pyE(loss, 6)} | lm loss PPL: ${
+    pyE(Math.exp(Math.min(20, loss)), 6)
+  } | `;
+  const dash = "-".repeat(s.length + 1);
+  return [dash, s, dash];
+}
+
+function timer(name: string, min: number, max: number): string {
+  return `    ${`${name} `.padEnd(48, ".")}: (${min.toFixed(2)}, ${max.toFixed(2)})`;
+}
+
+/** Runs the Megatron-LM scene. */
+export async function runMegatron(run: Run): Promise<void> {
+  const sc = run.sc;
+  const c = sc.cluster;
+  const p = sc.plan;
+  const m = sc.model;
+  const par = sc.parallel;
+  const G = sc.batch.global;
+  await gpuCheck(run);
+  const launchSec = run.nowSec();
+  await run.command(
+    `NCCL_DEBUG=INFO LOGLEVEL=INFO CUDA_DEVICE_MAX_CONNECTIONS=1 torchrun --nnodes=${c.nodes} --nproc-per-node=${c.gpusPerNode} --rdzv-id=${c.jobId} --rdzv-backend=c10d --rdzv-endpoint=${
+      c.hosts[0]
+    }:${c.port} --max-restarts=3 ${ENTRY} --yaml-cfg ${sc.names.config}`,
+  );
+  const signal = new TrainingSignal(sc.curves, run.rng.fork());
+  const valRng = run.rng.fork();
+  const stats: JobStats = {
+    launchSec,
+    firstStepSec: 0,
+    endSec: 0,
+    saveSec: 0,
+    evalSec: 0,
+    steps: [],
+    finalLoss: 0,
+    valLoss: null,
+    ckptDir: "",
+    ckptBytes: 0,
+    exportDir: "",
+    exportBytes: 0,
+    exportFiles: 0,
+    exportFormat: "safetensors",
+    incidents: [],
+  };
+  const history = new Map<string, number[]>();
+  const push = (k: string, v: number) => {
+    if (!history.has(k)) history.set(k, []);
+    history.get(k)!.push(v);
+  };
+  let attempt = 0;
+  let from = p.startStep;
+  let wandbStarted: Date | null = null;
+  const stagesParams = megatronStageParams(m, par.tp, par.pp);
+  let lastLoss = 0;
+  for (;;) {
+    await elasticStart(run, ENTRY, attempt);
+    run.phase("load");
+    const workerStart = run.nowSec();
+    // ---- initialize_megatron
+    run.line(
+      `using world size: ${c.world}, data-parallel size: ${par.dp}, context-parallel size: 1, tensor-model-parallel size: ${par.tp}, pipeline-model-parallel size: ${par.pp} `,
+    );
+    run.line(`using torch.${sc.precision === "bf16" ? "bfloat16" : "float16"} for parameters ...`);
+    run.line("------------------------ arguments ------------------------");
+    for (const [k, v] of megatronArgs(run)) {
+      run.line(`  ${k} ${".".repeat(Math.max(1, 48 - k.length))} ${v}`);
+    }
+    run.line("-------------------- end of arguments ---------------------");
+    run.line(`setting number of micro-batches to constant ${G / (sc.batch.micro * par.dp)}`);
+    run.line("> building HuggingFaceTokenizer tokenizer ...");
+    const vpad = paddedVocab(m.vocab, par.tp);
+    run.line(
+      ` > padded vocab (size: ${m.vocab}) with ${vpad - m.vocab} dummy tokens (new size: ${vpad})`,
+    );
+    await run.pause(run.rng.int(800, 2000));
+    wandbStarted = wandbStart(run, attempt > 0) ?? wandbStarted;
+    run.line("> initializing torch distributed ...");
+    await ncclInit(run, attempt, run.rng.float(2.5, 5));
+    barrierWarnings(run);
+    run.line(`> initialized tensor model parallel with size ${par.tp}`);
+    run.line(`> initialized pipeline model parallel with size ${par.pp}`);
+    run.line("> setting random seeds to 1234 ...");
+    run.line("> compiling dataset index builder ...");
+    const mdir = `/home/${c.user}/Megatron-LM/megatron/core/datasets`;
+    run.line(`make: Entering directory '${mdir}'`);
+    run.line("make: Nothing to be done for 'default'.");
+    run.line(`make: Leaving directory '${mdir}'`);
+    run.line(
+      `>>> done with dataset index builder. Compilation time: ${
+        run.rng.float(0.03, 0.09).toFixed(3)
+      } seconds`,
+    );
+    run.line("> compiling and loading fused kernels ...");
+    const fused = run.rng.float(1.2, 4.5);
+    await run.pause(fused * 1000);
+    run.line(
+      `>>> done with compiling and loading fused kernels. Compilation time: ${
+        fused.toFixed(3)
+      } seconds`,
+    );
+    run.line(`time to initialize megatron (seconds): ${(run.nowSec() - workerStart).toFixed(3)}`);
+    run.line(`[after megatron is initialized] datetime: ${isoSeconds(run.wall())} `);
+    // ---- model, optimizer, checkpoint
+    run.line("building GPT model ...");
+    await run.pause(run.rng.int(1500, 4000));
+    const pairs: [number, number][] = [];
+    for (let s = 0; s < par.pp; s++) for (let t = 0; t < par.tp; t++) pairs.push([t, s]);
+    for (const [t, s] of run.rng.shuffle(pairs)) {
+      run.line(
+        ` > number of parameters on (tensor, pipeline) model parallel rank (${t}, ${s}): ${
+          stagesParams[s]
+        }`,
+      );
+    }
+    const p0 = stagesParams[0]!;
+    const woMB = ((6 + 12 / par.dp) * p0) / 2 ** 20;
+    const actMB = sc.memory.activations / 2 ** 20;
+    run.line(
+      `Theoretical memory footprints: weight and optimizer=${woMB.toFixed(2)} MB, activation=${
+        actMB.toFixed(2)
+      } MB, total=${(woMB + actMB).toFixed(2)} MB`,
+    );
+    run.line("");
+    const ckptRoot = sc.names.outDir;
+    run.line(` loading distributed checkpoint from ${ckptRoot} at iteration ${from}`);
+    const t0 = run.nowSec();
+    await run.pause(p.loadSec * 1000);
+    const loadMs = (run.nowSec() - t0) * 1000;
+    run.line(
+      `  successfully loaded checkpoint from ${ckptRoot} [ t 1/${par.tp}, p 1/${par.pp} ] at iteration ${from}`,
+    );
+    run.line("(min, max) time across ranks (ms):");
+    run.line(timer("load-checkpoint", loadMs * run.rng.float(0.97, 0.995), loadMs));
+    run.line(
+      `[after model, optimizer, and learning rate scheduler are built] datetime: ${
+        isoSeconds(run.wall())
+      } `,
+    );
+    // ---- data
+    run.line("> building train, validation, and test datasets ...");
+    run.line(" > datasets target sizes (minimum size):");
+    const evalRuns = Math.floor(p.totalSteps / p.evalInterval) + 1;
+    run.line(`    train:      ${p.totalSteps * G}`);
+    run.line(`    validation: ${evalRuns * p.evalSize * G}`);
+    run.line(`    test:       ${p.evalSize * G}`);
+    run.line("> building train, validation, and test datasets for GPT ...");
+    const idx = sc.names.dataPath;
+    const docs = Math.min(sc.dataset.samples, Math.round(sc.dataset.tokens / 1200));
+    const hash = run.rng.hex(32);
+    run.line(`INFO:megatron.core.datasets.indexed_dataset:Load the _IndexReader from ${idx}.idx`);
+    run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the sequence lengths");
+    run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the sequence pointers");
+    run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the document indices");
+    run.line(`INFO:megatron.core.datasets.indexed_dataset:> total number of sequences: ${docs}`);
+    run.line(`INFO:megatron.core.datasets.indexed_dataset:> total number of documents: ${docs}`);
+    await run.pause(run.rng.int(1000, 3000));
+    const sizes: [string, number][] = [["train", p.totalSteps * G], [
+      "valid",
+      evalRuns * p.evalSize * G,
+    ], ["test", p.evalSize * G]];
+    for (const [split, n] of sizes) {
+      run.line(`INFO:megatron.core.datasets.gpt_dataset:Load the GPTDataset ${split} indices`);
+      for (const kind of ["document", "sample", "shuffle"]) {
+        run.line(
+          `INFO:megatron.core.datasets.gpt_dataset:\tLoad the ${kind} index from ${hash}-GPTDataset-${split}-${kind}_index.npy`,
+        );
+      }
+      run.line(
+        `INFO:megatron.core.datasets.gpt_dataset:> total number of samples: ${
+          Math.ceil(n * run.rng.float(1.0, 1.02))
+        }`,
+      );
+      await run.pause(run.rng.int(200, 900));
+    }
+    run.line("> finished creating GPT datasets ...");
+    run.line(`[after dataloaders are built] datetime: ${isoSeconds(run.wall())} `);
+    run.line("done with setup ...");
+    const setupMs = (run.nowSec() - workerStart) * 1000;
+    run.line("(min, max) time across ranks (ms):");
+    run.line(timer("model-and-optimizer-setup", setupMs * 0.55, setupMs * 0.56));
+    run.line(timer("train/valid/test-data-iterators-setup", setupMs * 0.08, setupMs * 0.1));
+    run.line("training ...");
+    run.line(`[before the start of training step] datetime: ${isoSeconds(run.wall())} `);
+    // ---- training loop
+    run.phase("train");
+    run.monitoring = true;
+    if (stats.firstStepSec === 0) stats.firstStepSec = run.nowSec();
+    const fail = attempt === 0 ? p.failure : null;
+    let intervalMs = 0;
+    let intervalIters = 0;
+    let intervalLoss = 0;
+    let memReported = false;
+    let failedNow = false;
+    for (let it = from + 1; it <= p.totalSteps; it++) {
+      const warm = it === from + 1 ? run.rng.float(1.6, 2.4) : it === from + 2 ? 1.15 : 1;
+      const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.012));
+      if (fail && it === fail.atStep) {
+        await run.pause(ms * run.rng.float(0.2, 0.8));
+        await failure(run, fail, megatronTraceback(run), attempt);
+        stats.incidents.push(incident(run, fail));
+        failedNow = true;
+        break;
+      }
+      await run.pause(ms);
+      const sig = signal.next(it);
+      stats.steps.push({ step: it, loss: sig.loss, gradNorm: sig.gradNorm });
+      intervalMs += ms;
+      intervalIters++;
+      intervalLoss += sig.loss;
+      if (it % p.logInterval === 0 || it === p.totalSteps) {
+        const msPer = intervalMs / intervalIters;
+        const tflops = (sc.flopsPerToken * G * sc.batch.seq) / ((msPer / 1000) * 1e12 * c.world);
+        const loss = intervalLoss / intervalIters;
+        lastLoss = loss;
+        run.line(iterationLine({
+          stamp: isoSeconds(run.wall()),
+          iteration: it,
+          trainIters: p.totalSteps,
+          consumed: it * G,
+          msPerIter: msPer,
+          tflops,
+          lr: lrAt(sc.schedule, it),
+          globalBatch: G,
+          loss,
+          lossScale: sc.lossScale,
+          gradNorm: sig.gradNorm,
+        }));
+        push("lm loss", loss);
+        push("learning-rate", lrAt(sc.schedule, it));
+        push("grad-norm", sig.gradNorm);
+        push("iteration-time", msPer / 1000);
+        push("throughput", tflops);
+        push("batch-size", G);
+        push("loss-scale", sc.lossScale);
+        intervalMs = 0;
+        intervalIters = 0;
+        intervalLoss = 0;
+        if (!memReported) {
+          memReported = true;
+          memoryReport(run, it);
+        }
+      }
+      if (it % p.evalInterval === 0 && it !== p.totalSteps) {
+        const v = await evaluate(run, `iteration ${it}`, valRng, it, stats, false);
+        push("lm loss validation", v);
+        push("lm loss validation ppl", Math.exp(v));
+      }
+      if (it % p.saveInterval === 0) await save(run, it, stats);
+    }
+    run.monitoring = false;
+    run.clearLive();
+    if (failedNow && fail) {
+      attempt++;
+      from = fail.resumeFrom;
+      continue;
+    }
+    break;
+  }
+  // ---- end of training
+  run.line(`[after training is done] datetime: ${isoSeconds(run.wall())} `);
+  if (p.totalSteps % p.saveInterval !== 0) await save(run, p.totalSteps, stats);
+  const v1 = await evaluate(
+    run,
+    `iteration ${p.totalSteps} on validation set`,
+    valRng,
+    p.totalSteps,
+    stats,
+    true,
+  );
+  push("lm loss validation", v1);
+  push("lm loss validation ppl", Math.exp(v1));
+  await evaluate(run, `iteration ${p.totalSteps} on test set`, valRng, p.totalSteps, stats, true);
+  stats.valLoss = v1;
+  stats.finalLoss = lastLoss;
+  const summary = new Map<string, number | string>();
+  for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
+  summary.set("world-size", c.world);
+  wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
+  elasticDone(run);
+  destroyWarnings(run);
+  run.phase("idle");
+  // ---- after the job
+  const ckpt = `${sc.names.outDir}/${iterDir(p.totalSteps)}`;
+  stats.ckptDir = ckpt;
+  stats.ckptBytes = 14 * m.params;
+  await du(run, [{ path: ckpt, bytes: stats.ckptBytes }]);
+  await exportHf(run, ckpt, stats);
+  stats.endSec = run.nowSec();
+  await runSummary(run, stats);
+}
+
+function megatronTraceback(run: Run): string[] {
+  const home = `/home/${run.sc.cluster.user}/Megatron-LM`;
+  return [
+    "Traceback (most recent call last):",
+    `  File "${home}/pretrain_gpt.py", line 306, in <module>`,
+    "    pretrain(",
+    `  File "${home}/megatron/training/training.py", line 386, in pretrain`,
+    "    iteration, num_floating_point_operations_so_far = train(",
+    `  File "${home}/megatron/training/training.py", line 1388, in train`,
+    "    train_step(forward_step_func,",
+    `  File "${home}/megatron/training/training.py", line 751, in train_step`,
+    "    update_successful, grad_norm, num_zeros_in_grad = optimizer.step()",
+  ];
+}
+
+function incident(run: Run, f: NonNullable<typeof run.sc.plan.failure>): string {
+  const c = run.sc.cluster;
+  const rank = f.node * c.gpusPerNode + f.localRank;
+  const what = f.kind === "ib"
+    ? "NCCL NET/IB completion error (status=12)"
+    : "Xid 48 uncorrectable ECC error";
+  return `${what} on ${c.hosts[f.node]} GPU ${f.localRank} (rank ${rank}) at step ${
+    commas(f.atStep)
+  } → elastic restart 1/3, resumed from ${commas(f.resumeFrom)} (${
+    commas(f.atStep - f.resumeFrom)
+  } steps redone)`;
+}
+
+function memoryReport(run: Run, it: number): void {
+  const sc = run.sc;
+  const par = sc.parallel;
+  const stages = megatronStageMemory(sc.model, {
+    tp: par.tp,
+    pp: par.pp,
+    dp: par.dp,
+    mbs: sc.batch.micro,
+    seq: sc.batch.seq,
+    microBatches: sc.batch.gradAccum,
+    recompute: par.recompute === "selective" ? "selective" : "full",
+  });
+  const ranks: { rank: number; stage: number }[] = [];
+  for (let s = 0; s < par.pp; s++) {
+    for (let t = 0; t < par.tp; t++) {
+      if (par.tp * par.pp > 32 && t > 0) continue;
+      ranks.push({ rank: s * par.tp * par.dp + t, stage: s });
+    }
+  }
+  const ratio = sc.memory.reserved / sc.memory.peak;
+  const mb = (bytes: number) => pyRepr((Math.round(bytes / 512) * 512) / 2 ** 20);
+  for (const { rank, stage } of run.rng.shuffle(ranks)) {
+    const st = stages[stage]!;
+    const alloc = st.states + st.buffers * 0.4;
+    const reserved = st.peak * ratio;
+    run.line(
+      `[Rank ${rank}] (after ${it} iterations) memory (MB) | allocated: ${
+        mb(alloc)
+      } | max allocated: ${mb(st.peak)} | reserved: ${mb(reserved)} | max reserved: ${
+        mb(reserved)
+      }`,
+    );
+  }
+}
+
+async function evaluate(
+  run: Run,
+  where: string,
+  rng: ReturnType<Run["rng"]["fork"]>,
+  it: number,
+  stats: JobStats,
+  verbose: boolean,
+): Promise<number> {
+  const sc = run.sc;
+  const p = sc.plan;
+  run.phase("eval");
+  const t0 = run.nowSec();
+  if (verbose) {
+    run.line(`Evaluating on ${p.evalSize * sc.batch.global} samples`);
+    for (let i = 1; i <= p.evalSize; i++) {
+      await run.pause((p.evalSec * 1000) / p.evalSize);
+      run.line(`Evaluating iter ${i}/${p.evalSize}`);
+    }
+  } else await run.pause(p.evalSec * 1000);
+  stats.evalSec += run.nowSec() - t0;
+  const loss = validationLoss(sc.curves, it, sc.valGap, rng);
+  run.lines(validationBlock(where, loss));
+  run.phase("train");
+  return loss;
+}
+
+async function save(run: Run, it: number, stats: JobStats): Promise<void> {
+  const sc = run.sc;
+  const par = sc.parallel;
+  run.line(
+    `saving checkpoint at iteration ${
+      String(it).padStart(7)
+    } to ${sc.names.outDir} in torch_dist format`,
+  );
+  run.phase("save");
+  const t0 = run.nowSec();
+  await run.pause(sc.plan.saveSec * 1000);
+  const ms = (run.nowSec() - t0) * 1000;
+  stats.saveSec += ms / 1000;
+  run.line(
+    `  successfully saved checkpoint from iteration ${
+      String(it).padStart(7)
+    } to ${sc.names.outDir} [ t 1/${par.tp}, p 1/${par.pp} ]`,
+  );
+  run.line("(min, max) time across ranks (ms):");
+  run.line(timer("save-checkpoint", ms * run.rng.float(0.985, 0.999), ms));
+  run.phase("train");
+}
+
+async function exportHf(run: Run, ckpt: string, stats: JobStats): Promise<void> {
+  const sc = run.sc;
+  const m = sc.model;
+  const hfDir = sc.names.outDir.replace("/ckpt/", "/hf/");
+  const shards = shardSizes(m, 2);
+  const bytes = shards.reduce((a, b) => a + b, 0);
+  stats.exportDir = hfDir;
+  stats.exportBytes = bytes;
+  stats.exportFiles = shards.length;
+  if (sc.plan.exportSec <= 2) {
+    await run.command(
+      `sbatch --dependency=afterok:${sc.cluster.jobId} scripts/convert_to_hf.sh ${ckpt} ${hfDir}`,
+    );
+    run.line(`Submitted batch job ${sc.cluster.jobId + run.rng.int(3, 60)}`);
+    stats.exportFormat = "safetensors, queued";
+    return;
+  }
+  await run.command(
+    `python tools/convert_to_hf.py --load ${ckpt} --save ${hfDir} --max-shard-size 5GB`,
+  );
+  run.phase("load");
+  run.line(`Loading torch_dist checkpoint ${ckpt} (TP${sc.parallel.tp} × PP${sc.parallel.pp}) ...`);
+  await run.pause(run.rng.int(2000, 4000));
+  run.line(
+    `Merged ${commas(m.params)} parameters into ${m.arch} (${ggufSize(bytes)}B in bfloat16)`,
+  );
+  run.line(`Configuration saved in ${hfDir}/config.json`);
+  run.line(`Configuration saved in ${hfDir}/generation_config.json`);
+  const bar = new Tqdm(shards.length, run.nowSec());
+  const writeSec = sc.plan.exportSec - 6;
+  for (let i = 0; i < shards.length; i++) {
+    run.bar = [
+      bar.render(run.nowSec(), {
+        desc: "Writing shards",
+        ncols: run.ctx.term.isTTY ? run.cols : undefined,
+      }),
+    ];
+    await run.pause((writeSec * 1000 * shards[i]!) / bytes);
+    bar.update(1, run.nowSec());
+  }
+  const final = bar.render(run.nowSec(), {
+    desc: "Writing shards",
+    ncols: run.ctx.term.isTTY ? run.cols : undefined,
+  });
+  run.clearLive();
+  run.line(final);
+  if (shards.length > 1) {
+    run.line(
+      `The model is bigger than the maximum size per checkpoint (5GB) and is going to be split in ${shards.length} checkpoint shards. You can find where each parameters has been saved in the index located at ${hfDir}/model.safetensors.index.json.`,
+    );
+  } else run.line(`Model weights saved in ${hfDir}/model.safetensors`);
+  run.line(`tokenizer config file saved in ${hfDir}/tokenizer_config.json`);
+  run.line(`Special tokens file saved in ${hfDir}/special_tokens_map.json`);
+}
