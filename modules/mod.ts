@@ -7,6 +7,7 @@
 
 import type { Module } from "../core/types.ts";
 import { ansible } from "./ansible.ts";
+import { bootlog } from "./bootlog/mod.ts";
 import { botnet } from "./botnet.ts";
 import { bruteforce } from "./bruteforce.ts";
 import { cargo } from "./cargo.ts";
@@ -29,6 +30,7 @@ import { wpt } from "./wpt.ts";
 
 const ALL: Module[] = [
   ansible,
+  bootlog,
   botnet,
   bruteforce,
   cargo,
