@@ -10,10 +10,10 @@ import { ansible } from "./ansible.ts";
 import { bootlog } from "./bootlog/mod.ts";
 import { botnet } from "./botnet.ts";
 import { bruteforce } from "./bruteforce.ts";
-import { cc } from "./cc.ts";
-import { cryptomining } from "./cryptomining.ts";
 import { cargo } from "./cargo.ts";
+import { cc } from "./cc.ts";
 import { composer } from "./composer.ts";
+import { cryptomining } from "./cryptomining.ts";
 import { docker_build } from "./docker_build.ts";
 import { docker_image_rm } from "./docker_image_rm.ts";
 import { download } from "./download.ts";
@@ -26,18 +26,18 @@ import { rkhunter } from "./rkhunter.ts";
 import { simcity } from "./simcity.ts";
 import { terraform } from "./terraform.ts";
 import { weblog } from "./weblog.ts";
-import { wpt } from "./wpt.ts";
 import { uv } from "./uv.ts";
+import { wpt } from "./wpt.ts";
 
 const ALL: Module[] = [
   ansible,
   bootlog,
   botnet,
   bruteforce,
-  cc,
-  cryptomining,
   cargo,
+  cc,
   composer,
+  cryptomining,
   docker_build,
   docker_image_rm,
   download,
@@ -49,9 +49,9 @@ const ALL: Module[] = [
   rkhunter,
   simcity,
   terraform,
+  uv,
   weblog,
   wpt,
-  uv,
 ];
 
 /** Every module, sorted by name. */
