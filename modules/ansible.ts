@@ -346,7 +346,7 @@ async function runTask(
       retries: task.kind === "wait" && rng.chance(0.3) ? rng.int(1, 3) : 0,
     };
   });
-  const scale = Math.min(1, 25_000 / Math.max(1, plans.reduce((a, p) => a + p.ms, 0) / FORKS));
+  const scale = Math.min(1, 20_000 / Math.max(1, plans.reduce((a, p) => a + p.ms, 0) / FORKS));
   const workers = Array.from({ length: Math.min(FORKS, plans.length) }, () => 0);
   const done = plans.map((p) => {
     const w = workers.indexOf(Math.min(...workers));
@@ -453,9 +453,12 @@ async function gatherFacts(run: Run, hosts: string[], warnOn: Set<string>): Prom
   for (let i = 0; i < order.length; i += FORKS) {
     const batch = order.slice(i, i + FORKS);
     await ctx.sleep(rng.int(1200, 4200));
+    // Hosts of a batch connect at once: one SSH time-out delays the batch once.
+    let timedOut = false;
     for (const host of batch) {
       if (rng.chance(0.02)) {
-        await ctx.sleep(rng.int(5000, 10000));
+        if (!timedOut) await ctx.sleep(rng.int(4000, 8000));
+        timedOut = true;
         const msg =
           `Failed to connect to the host via ssh: ssh: connect to host ${host} port 22: Connection timed out`;
         out.line(
@@ -492,7 +495,7 @@ async function runHandlers(
     if (targets.length === 0) continue;
     run.banner(`RUNNING HANDLER [${role} : ${handler}]`);
     for (let i = 0; i < targets.length; i += FORKS) {
-      await ctx.sleep(rng.int(600, 2500));
+      await ctx.sleep(rng.int(500, 2000));
       for (const host of rng.shuffle(targets.slice(i, i + FORKS))) {
         out.line(style.yellow(`changed: [${host}]`));
         run.count(host, "changed");
@@ -506,7 +509,7 @@ async function run(ctx: Context): Promise<void> {
   const book = planPlaybook(rng);
   const runState = new Run(ctx, book.hosts);
   const start = ctx.clock.now();
-  const budget = rng.float(20_000, 140_000);
+  const budget = rng.float(20_000, 110_000);
   const warnOn = new Set(
     rng.chance(0.3) ? rng.sample(book.hosts, rng.int(1, book.hosts.length)) : [],
   );

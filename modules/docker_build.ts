@@ -21,7 +21,6 @@
 
 import data from "../data/docker_build.json" with { type: "json" };
 import images from "../data/docker_images.json" with { type: "json" };
-import { padEndVisible, truncate, visibleWidth } from "../core/ansi.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Out } from "../core/screen.ts";
 import { createStyle } from "../core/style.ts";
@@ -122,16 +121,22 @@ export function stepLabel(stage: string | undefined, i: number, n: number): stri
 
 /**
  * One line of the terminal block: `text` on the left, `time` right-aligned at
- * `cols`. Long text is cut (digests first) so the timer always shows.
+ * `cols`. Long text is cut (digests first) so the timer always shows. The text
+ * is unstyled and single-width (colour goes on afterwards), so lengths are columns.
  */
 export function blockLine(text: string, time: string, cols: number): string {
   const room = cols - time.length - 1;
   let left = text;
-  if (visibleWidth(left) > room) {
+  if (left.length > room) {
     left = left.replace(/sha256:([0-9a-f]{12})[0-9a-f]+/g, (_, keep: string) => `sha256:${keep}`);
   }
-  if (room < 4) return truncate(left, cols);
-  return `${padEndVisible(truncate(left, room), room)} ${time}`;
+  if (room < 4) return left.slice(0, cols);
+  return `${left.slice(0, room).padEnd(room)} ${time}`;
+}
+
+/** Cuts unstyled single-width text to `cols`. */
+function fit(text: string, cols: number): string {
+  return text.length <= cols ? text : text.slice(0, cols);
 }
 
 function official(repo: string): string {
@@ -550,7 +555,7 @@ class Progress {
   readonly total: number;
   readonly builder: string;
   #last: Vertex | undefined;
-  #shown = new Set<Vertex>();
+  #drawn = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: Context, total: number, builder: string) {
     this.ctx = ctx;
@@ -574,7 +579,6 @@ class Progress {
     }
     out.line();
     out.line(`#${v.num} ${v.name}`);
-    this.#shown.add(v);
     this.#last = v;
   }
 
@@ -645,6 +649,13 @@ class Progress {
     this.ctx.out.line(`#${v.num} DONE ${timer(v.end - v.start!)}`);
   }
 
+  /** Redraws the block in a terminal, at most once per frame (80 ms of pretend time). */
+  refresh(): void {
+    if (!this.ctx.term.isTTY || this.now - this.#drawn < 80) return;
+    this.#drawn = this.now;
+    this.ctx.out.live(this.render(false));
+  }
+
   /** Waits, redrawing the block in a terminal every frame. */
   async wait(ms: number): Promise<void> {
     if (!this.ctx.term.isTTY) {
@@ -653,7 +664,7 @@ class Progress {
     }
     let left = ms;
     while (left > 0) {
-      const frame = Math.min(left, this.ctx.rng.int(90, 160));
+      const frame = Math.min(left, this.ctx.rng.int(100, 200));
       this.ctx.out.live(this.render(false));
       await this.ctx.sleep(frame);
       left -= frame;
@@ -671,26 +682,31 @@ class Progress {
     const name = `docker:${this.builder}`;
     const header = head.length + 1 + name.length <= cols
       ? head.padEnd(cols - name.length) + name
-      : truncate(head, cols);
-    const lines: string[] = [];
+      : fit(head, cols);
+    // Rows are formatted only when they will be shown: while running, the block keeps
+    // to the last rows that fit the terminal.
+    const rows: (() => string)[] = [];
     for (const v of this.vertices) {
       const complete = v.end !== undefined;
       const paint = complete ? style.blue : (t: string) => t;
       const elapsed = (complete ? v.end! : now) - v.start!;
-      lines.push(
-        paint(blockLine(` => ${v.cached ? "CACHED " : ""}${v.name}`, timer(elapsed), cols)),
+      rows.push(() =>
+        paint(blockLine(` => ${v.cached ? "CACHED " : ""}${v.name}`, timer(elapsed), cols))
       );
       for (const s of v.statuses) {
-        const t = (s.end ?? now) - s.start;
-        lines.push(paint(blockLine(` => => ${statusText(s)}`, timer(t), cols)));
+        rows.push(() =>
+          paint(blockLine(` => => ${statusText(s)}`, timer((s.end ?? now) - s.start), cols))
+        );
       }
       if (!complete && !finished) {
-        for (const l of v.logs.slice(-6)) lines.push(style.dim(truncate(` => => # ${l}`, cols)));
+        for (const l of v.logs.slice(-6)) {
+          rows.push(() => style.dim(fit(` => => # ${l}`, cols)));
+        }
       }
     }
-    if (finished) return [style.blue(header), ...lines];
+    if (finished) return [style.blue(header), ...rows.map((row) => row())];
     const room = Math.max(1, term.rows - 2);
-    return [header, ...lines.slice(-room)];
+    return [header, ...rows.slice(-room).map((row) => row())];
   }
 }
 
@@ -722,7 +738,7 @@ async function runNested(
   };
   const sleep = async (ms: number) => {
     if (ctx.clock.now() - start + ms > budgetMs) throw new NestedBudgetSpent();
-    if (ctx.term.isTTY && ms >= 20) ctx.out.live(progress.render(false));
+    progress.refresh();
     await ctx.sleep(ms);
   };
   const out: Out = {

@@ -143,6 +143,6 @@ export const docker_image_rm: Module = {
   name: "docker_image_rm",
   signature: "docker image rm $(docker image ls -q)",
   about: "Remove every local Docker image, layer by layer",
-  maxDurationMs: 240_000,
+  maxDurationMs: 160_000,
   run,
 };

@@ -563,6 +563,6 @@ export const terraform: Module = {
   name: "terraform",
   signature: "terraform apply",
   about: "Plan and apply cloud infrastructure with Terraform",
-  maxDurationMs: 240_000,
+  maxDurationMs: 200_000,
   run,
 };

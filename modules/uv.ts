@@ -271,7 +271,8 @@ async function resolve(ctx: Context, plan: SyncPlan): Promise<void> {
     await ctx.sleep(rng.int(2, 18));
   } else {
     let i = 0;
-    while (i < plan.walk.length) {
+    // A fresh resolution walks the graph behind a spinner for a few seconds at most.
+    while (i < plan.walk.length && ctx.clock.now() - start < 6_000) {
       if (ctx.term.isTTY) {
         const frame = SPINNER[Math.floor((ctx.clock.now() - start) / 200) % SPINNER.length]!;
         out.live([`${style.white(frame)} ${style.dim(plan.walk[i]!)}`]);
@@ -316,10 +317,12 @@ async function prepare(ctx: Context, plan: SyncPlan): Promise<void> {
     const tick = rng.chance(0.1) ? rng.int(200, 500) : rng.int(60, 140);
     const now = ctx.clock.now();
     const flowing = active.filter((a) => now - a.started >= a.d.latency);
-    for (const a of flowing) {
-      const share = (bandwidth * tick) / flowing.length;
-      a.d.done = Math.min(a.d.size, a.d.done + share * rng.float(0.6, 1.4));
-    }
+    // The link's bandwidth for this tick, split unevenly between the flowing downloads.
+    const weights = flowing.map(() => rng.float(0.6, 1.4));
+    const sum = weights.reduce((x, y) => x + y, 0);
+    flowing.forEach((a, k) => {
+      a.d.done = Math.min(a.d.size, a.d.done + (bandwidth * tick * weights[k]!) / sum);
+    });
     for (let i = active.length - 1; i >= 0; i--) {
       const a = active[i]!;
       if (a.d.done >= a.d.size && now - a.started >= a.d.latency) {
