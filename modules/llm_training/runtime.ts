@@ -57,14 +57,14 @@ export class Run {
     return (this.ctx.clock.now() - this.t0) / 1000;
   }
 
-  /** A permanent line. */
+  /** A permanent line (in a terminal, tabs are drawn as the spaces the terminal would show). */
   line(text = ""): void {
-    this.ctx.out.line(text);
+    this.ctx.out.line(this.ctx.term.isTTY && text.includes("\t") ? expandTabs(text) : text);
   }
 
   /** Several permanent lines. */
   lines(texts: readonly string[]): void {
-    for (const t of texts) this.ctx.out.line(t);
+    for (const t of texts) this.line(t);
   }
 
   /**
@@ -151,4 +151,21 @@ export class Run {
     this.ctx.out.line();
     await this.pause(this.rng.int(150, 500));
   }
+}
+
+/** Replaces tabs by spaces up to the next multiple of 8 columns. */
+export function expandTabs(text: string): string {
+  let out = "";
+  let col = 0;
+  for (const ch of text) {
+    if (ch === "\t") {
+      const n = 8 - (col % 8);
+      out += " ".repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col += visibleWidth(ch);
+    }
+  }
+  return out;
 }

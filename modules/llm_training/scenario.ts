@@ -607,7 +607,7 @@ function drawMegatron(rng: Rng): Scenario | null {
       model,
       "pt",
       "~/Megatron-LM",
-      `/lustre/data/${tag.split("-")[0]}-mix/text_document`,
+      dataPathFor(dataset),
       `configs/${tag}.yaml`,
       `/lustre/ckpt/${tag}`,
     ),
