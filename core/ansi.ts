@@ -50,8 +50,8 @@ export function visibleWidth(text: string): number {
  * With `ellipsis`, a cut line ends in `…`.
  */
 export function truncate(text: string, cols: number, ellipsis = false): string {
+  if (visibleWidth(text) <= Math.max(0, cols)) return text;
   if (cols <= 0) return "";
-  if (visibleWidth(text) <= cols) return text;
   const limit = ellipsis ? cols - 1 : cols;
   let out = "";
   let width = 0;
