@@ -255,9 +255,13 @@ function failureJson(
     task.name.match(/(nginx|haproxy|redis-server|postgresql|fail2ban|docker|vector|node_exporter)/)
       ?.[1] ??
       "app";
-  const msg = rng.pick(FAILURES[task.kind] ?? FAILURES.command!)
+  // Messages naming the loop item only fit looped tasks.
+  const pool = (FAILURES[task.kind] ?? FAILURES.command!).filter((m) =>
+    item !== undefined || !m.includes("{item}")
+  );
+  const msg = rng.pick(pool.length > 0 ? pool : FAILURES.command!)
     .replaceAll("{svc}", svc)
-    .replaceAll("{item}", item ?? "jq");
+    .replaceAll("{item}", item ?? "");
   if (task.kind === "command" || task.kind === "check") {
     const wall = ctx.clock.wall();
     const ms = rng.int(3, 2400);
@@ -286,10 +290,13 @@ function failureJson(
     }], "stdout": "", "stdout_lines": []}`;
     return { json, changed };
   }
-  const itemPart = item !== undefined
-    ? `"ansible_loop_var": "item", "item": ${JSON.stringify(item)}, `
-    : "";
-  return { json: `{${itemPart}"changed": false, "msg": ${JSON.stringify(msg)}}`, changed: false };
+  // ansible prints results with sorted keys.
+  const json = item !== undefined
+    ? `{"ansible_loop_var": "item", "changed": false, "item": ${JSON.stringify(item)}, "msg": ${
+      JSON.stringify(msg)
+    }}`
+    : `{"changed": false, "msg": ${JSON.stringify(msg)}}`;
+  return { json, changed: false };
 }
 
 function commandFor(task: TaskData): string {
@@ -331,7 +338,7 @@ async function runTask(
       : task.when !== undefined && rng.chance(task.when);
     if (skip) outcome = "skipping";
     else if (task.ignore && rng.chance(0.4)) outcome = "ignored";
-    else if (rng.chance(0.006)) outcome = "failed";
+    else if (rng.chance(0.0025)) outcome = "failed";
     else if (mode === "all-changed" && changeOdds > 0) outcome = "changed";
     else outcome = rng.chance(changeOdds) ? "changed" : "ok";
     const ms = outcome === "skipping"
