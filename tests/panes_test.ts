@@ -67,7 +67,7 @@ async function runDisplay(options: {
     color: options.color ?? true,
     speed: options.speed ?? 1,
     epochMs: TEST_EPOCH_MS,
-    timers: timeline,
+    timeline,
     ...(options.exitAfterModules !== undefined
       ? { exitAfterModules: options.exitAfterModules }
       : {}),

@@ -262,7 +262,7 @@ Deno.test("a 2x2 pane recording replays to the same final screen as the live dis
     color: true,
     speed: 1,
     epochMs: TEST_EPOCH_MS,
-    timers: timeline,
+    timeline,
   });
   timeline.after(12_000, () => display.stop("time"));
   await display.run();

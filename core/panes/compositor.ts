@@ -23,10 +23,11 @@ const MAX_REPRINT_GAP = 4;
 /**
  * The bytes that turn a terminal showing `prev` into one showing `next`. With
  * no `prev` (or a different size) the screen is cleared and `next` painted in
- * full. Returns "" when nothing changed. Expects the pen reset on entry and
- * leaves it reset.
+ * full. With `dirtyOnly`, rows of `next` not marked dirty are taken as
+ * unchanged. Returns "" when nothing changed. Expects the pen reset on entry
+ * and leaves it reset.
  */
-export function diffFrames(prev: Frame | undefined, next: Frame): string {
+export function diffFrames(prev: Frame | undefined, next: Frame, dirtyOnly = false): string {
   const full = !prev || prev.cols !== next.cols || prev.rows !== next.rows;
   const base = full ? new Frame(next.cols, next.rows) : prev;
   const { cols, rows } = next;
@@ -35,6 +36,7 @@ export function diffFrames(prev: Frame | undefined, next: Frame): string {
   let cx = -1;
   let cy = -1;
   for (let y = 0; y < rows; y++) {
+    if (dirtyOnly && !full && !next.dirty[y]) continue;
     const row = y * cols;
     let blankFrom = cols;
     while (blankFrom > 0 && isBlank(next, row + blankFrom - 1)) blankFrom--;

@@ -3,9 +3,9 @@
  * rotation, composed into one screen at most ~30 times a second. Each frame
  * copies the panes that changed into a {@linkcode Frame}, draws the chrome,
  * and hands the difference from the previous frame to a sink. Works the same
- * live (real timers, one real clock per pane) and fast-forward (one shared
- * {@linkcode VirtualTimeline}); the platform side (alternate screen, signals,
- * resize events) lives in `run.ts`.
+ * live and fast-forward: panes and frames share one timeline, real
+ * (`RealTimeline`) or virtual (`VirtualTimeline`); the
+ * platform side (alternate screen, signals, resize events) lives in `run.ts`.
  *
  * @module
  */
@@ -17,7 +17,7 @@ import { diffFrames } from "./compositor.ts";
 import { Frame } from "./frame.ts";
 import { type GridPlan, type PaneLayout, paneTerminalSize, planGrid } from "./layout.ts";
 import { Pane, paneSeed } from "./pane.ts";
-import { type Timers, VirtualTimeline } from "./timeline.ts";
+import type { Timeline } from "./timeline.ts";
 
 /** Frames per second at most. */
 export const MAX_FPS = 30;
@@ -40,8 +40,8 @@ export interface PaneDisplayOptions {
   instantLines?: number;
   /** Stop after this many modules finished across all panes. */
   exitAfterModules?: number;
-  /** Live: real timers. Fast-forward: a {@linkcode VirtualTimeline}. */
-  timers: Timers;
+  /** Live: a `RealTimeline`. Fast-forward: a `VirtualTimeline`. */
+  timeline: Timeline;
   /** Frames per second at most (default {@linkcode MAX_FPS}). */
   fps?: number;
 }
@@ -50,10 +50,12 @@ export interface PaneDisplayOptions {
 export class PaneDisplay {
   readonly panes: readonly Pane[];
   #options: PaneDisplayOptions;
-  #timers: Timers;
-  #timeline: VirtualTimeline | undefined;
+  #timeline: Timeline;
   #plan: GridPlan;
-  #frame: Frame | undefined;
+  /** What the terminal shows (undefined: unknown, repaint everything). */
+  #shown: Frame | undefined;
+  /** The frame being composed; kept between frames, only changes are written into it. */
+  #next: Frame | undefined;
   #frameMs: number;
   #lastFrame = Number.NEGATIVE_INFINITY;
   #cancelFrame: (() => void) | undefined;
@@ -66,8 +68,7 @@ export class PaneDisplay {
   /** Creates the panes (nothing runs until {@linkcode PaneDisplay.run}). */
   constructor(options: PaneDisplayOptions) {
     this.#options = options;
-    this.#timers = options.timers;
-    this.#timeline = options.timers instanceof VirtualTimeline ? options.timers : undefined;
+    this.#timeline = options.timeline;
     this.#frameMs = 1000 / (options.fps ?? MAX_FPS);
     this.#plan = planGrid(options.layout, options.cols, options.rows);
     this.panes = this.#plan.panes.map((placement) => {
@@ -82,8 +83,7 @@ export class PaneDisplay {
         epochMs: options.epochMs,
         utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
         instantLines: options.instantLines ?? 0,
-        startedAgoMs: options.timers.now(),
-        ...(this.#timeline ? { timeline: this.#timeline } : {}),
+        timeline: options.timeline,
         onOutput: () => this.#requestFrame(),
       });
     });
@@ -137,7 +137,7 @@ export class PaneDisplay {
     if (this.#stopped) return;
     this.#stopped = cause;
     for (const pane of this.panes) pane.stop(cause);
-    this.#timeline?.stop(cause);
+    this.#timeline.stop(cause);
   }
 
   /** Lays the grid out again for a new screen size; the next frame repaints everything. */
@@ -147,7 +147,7 @@ export class PaneDisplay {
       const size = paneTerminalSize(placement.content);
       this.panes[placement.index]?.resize(size.cols, size.rows);
     }
-    this.#frame = undefined;
+    this.#shown = undefined;
     this.#chromeDirty = true;
     this.#requestFrame();
   }
@@ -155,8 +155,8 @@ export class PaneDisplay {
   /** Schedules a frame, no sooner than one frame interval after the last. */
   #requestFrame(): void {
     if (this.#cancelFrame) return;
-    const wait = Math.max(0, this.#lastFrame + this.#frameMs - this.#timers.now());
-    this.#cancelFrame = this.#timers.after(wait, () => {
+    const wait = Math.max(0, this.#lastFrame + this.#frameMs - this.#timeline.now());
+    this.#cancelFrame = this.#timeline.after(wait, () => {
       this.#cancelFrame = undefined;
       this.#draw();
     });
@@ -165,23 +165,28 @@ export class PaneDisplay {
   /** Composes the changed panes and chrome, and emits the difference. */
   #draw(): void {
     const plan = this.#plan;
-    const prev = this.#frame;
-    const next = prev && prev.cols === plan.cols && prev.rows === plan.rows
-      ? prev.clone()
-      : new Frame(plan.cols, plan.rows);
+    let next = this.#next;
+    let shown = this.#shown;
+    if (!next || next.cols !== plan.cols || next.rows !== plan.rows) {
+      next = this.#next = new Frame(plan.cols, plan.rows);
+      shown = undefined;
+    }
+    const full = shown === undefined;
     for (const placement of plan.panes) {
       const pane = this.panes[placement.index] as Pane;
-      if (placement.tooSmall || (prev && !pane.dirty)) continue;
-      pane.terminal.copyInto(next, placement.content);
+      if (placement.tooSmall || (!full && !pane.dirty)) continue;
+      pane.terminal.copyInto(next, placement.content, full);
     }
     for (const pane of this.panes) pane.dirty = false;
-    if (this.#chromeDirty || !prev) {
+    if (this.#chromeDirty || full) {
       drawChrome(next, plan, this.panes.map((p) => p.title), chromePens(this.#options.color));
       this.#chromeDirty = false;
     }
-    const bytes = diffFrames(prev, next);
-    this.#frame = next;
-    this.#lastFrame = this.#timers.now();
+    const bytes = diffFrames(shown, next, true);
+    if (shown) shown.copyDirtyRows(next);
+    else this.#shown = next.clone();
+    next.clean();
+    this.#lastFrame = this.#timeline.now();
     if (bytes.length === 0) return;
     this.#frames++;
     this.#bytes += bytes.length;

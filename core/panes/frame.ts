@@ -51,6 +51,8 @@ export class Frame {
   readonly fg: Int32Array;
   readonly bg: Int32Array;
   readonly attrs: Uint16Array;
+  /** Rows changed since {@linkcode Frame.clean} (1) or not (0). */
+  readonly dirty: Uint8Array;
 
   /** Creates a blank frame. */
   constructor(cols: number, rows: number) {
@@ -61,6 +63,7 @@ export class Frame {
     this.fg = new Int32Array(n).fill(DEFAULT_COLOR);
     this.bg = new Int32Array(n).fill(DEFAULT_COLOR);
     this.attrs = new Uint16Array(n);
+    this.dirty = new Uint8Array(this.rows).fill(1);
   }
 
   /** A copy of this frame. */
@@ -70,13 +73,33 @@ export class Frame {
     copy.fg.set(this.fg);
     copy.bg.set(this.bg);
     copy.attrs.set(this.attrs);
+    copy.dirty.set(this.dirty);
     return copy;
+  }
+
+  /** Copies the rows of `other` (same size) that are marked dirty there. */
+  copyDirtyRows(other: Frame): void {
+    for (let y = 0; y < this.rows; y++) {
+      if (!other.dirty[y]) continue;
+      const from = y * this.cols;
+      const to = from + this.cols;
+      for (let i = from; i < to; i++) this.chars[i] = other.chars[i] as string;
+      this.fg.set(other.fg.subarray(from, to), from);
+      this.bg.set(other.bg.subarray(from, to), from);
+      this.attrs.set(other.attrs.subarray(from, to), from);
+    }
+  }
+
+  /** Marks every row unchanged. */
+  clean(): void {
+    this.dirty.fill(0);
   }
 
   /** Sets one cell (ignored outside the frame). */
   set(x: number, y: number, ch: string, pen: Pen): void {
     if (x < 0 || y < 0 || x >= this.cols || y >= this.rows) return;
     const i = y * this.cols + x;
+    this.dirty[y] = 1;
     this.chars[i] = ch;
     this.fg[i] = pen.fg;
     this.bg[i] = pen.bg;

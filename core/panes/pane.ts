@@ -1,8 +1,8 @@
 /**
  * A pane: its own terminal emulator plus its own {@linkcode Session} (terminal
- * renderer, clock, random stream) whose output goes into that terminal, and
- * its own rotation of the selected modules. The module running in it sets
- * its title.
+ * renderer, virtual clock, random stream) whose output goes into that
+ * terminal, and its own rotation of the selected modules, paced by the
+ * timeline all panes share. The module running in it sets its title.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { Rng } from "../rng.ts";
 import { endSession, type RotationOptions, runRotation } from "../runner.ts";
 import { Session } from "../session.ts";
 import type { Context, Module } from "../types.ts";
-import type { VirtualTimeline } from "./timeline.ts";
+import type { Timeline } from "./timeline.ts";
 import { PaneTerminal } from "./vt.ts";
 
 /** How to set up a pane. */
@@ -29,10 +29,8 @@ export interface PaneOptions {
   epochMs: number;
   utcOffsetMinutes: number;
   instantLines: number;
-  /** Real milliseconds between program start and now (live runs). */
-  startedAgoMs: number;
-  /** The shared virtual timeline of a fast-forward run; absent when live. */
-  timeline?: VirtualTimeline;
+  /** The timeline all panes share (real when live, virtual when fast-forwarding). */
+  timeline: Timeline;
   /** Called after output reached the pane's terminal. */
   onOutput: (pane: Pane) => void;
 }
@@ -47,15 +45,16 @@ export function paneSeed(seed: bigint, index: number): bigint {
 }
 
 /**
- * A virtual-clock session whose sleeps also wait for a shared
- * {@linkcode VirtualTimeline}, so several sessions (or one session and the
- * compositor's timers) advance together. Create it with `virtual: true`.
+ * A session on its own virtual clock whose sleeps also wait for a shared
+ * {@linkcode Timeline}, so several sessions and the compositor's frames
+ * advance together: on real time (live) or as fast as possible. Create it
+ * with `virtual: true` and `startedAgoMs: timeline.now()`.
  */
 export class TimelineSession extends Session {
-  #timeline: VirtualTimeline;
+  #timeline: Timeline;
 
   /** Creates the session on `timeline`. */
-  constructor(options: ConstructorParameters<typeof Session>[0], timeline: VirtualTimeline) {
+  constructor(options: ConstructorParameters<typeof Session>[0], timeline: Timeline) {
     super(options);
     this.#timeline = timeline;
     this.screen.setSleep((ms) => this.sleep(ms));
@@ -82,7 +81,7 @@ export class Pane {
   title = "";
   /** Whether the terminal changed since the compositor last read it. */
   dirty = true;
-  #timeline: VirtualTimeline | undefined;
+  #timeline: Timeline;
 
   /** Creates a pane; nothing runs until {@linkcode Pane.run}. */
   constructor(options: PaneOptions) {
@@ -100,16 +99,14 @@ export class Pane {
       tty: true,
       color: options.color,
       speed: options.speed,
-      virtual: options.timeline !== undefined,
+      virtual: true,
       seed: options.seed,
       epochMs: options.epochMs,
       utcOffsetMinutes: options.utcOffsetMinutes,
       instantLines: options.instantLines,
-      startedAgoMs: options.timeline ? options.timeline.now() : options.startedAgoMs,
+      startedAgoMs: options.timeline.now(),
     };
-    this.session = options.timeline
-      ? new TimelineSession(sessionOptions, options.timeline)
-      : new Session(sessionOptions);
+    this.session = new TimelineSession(sessionOptions, options.timeline);
   }
 
   /** Resizes the pane's terminal; the module sees the new size on its next read. */
@@ -121,7 +118,7 @@ export class Pane {
 
   /** Runs the rotation until stopped; ends with the pane's own exit (live region cleared). */
   async run(options: RotationOptions): Promise<StopCause> {
-    this.#timeline?.join();
+    this.#timeline.join();
     try {
       const cause = await runRotation(this.session, {
         ...options,
@@ -137,7 +134,7 @@ export class Pane {
       this.session.screen.finish();
       throw error;
     } finally {
-      this.#timeline?.leave();
+      this.#timeline.leave();
     }
   }
 

@@ -14,7 +14,7 @@ import { type RunSetup, wireStops } from "../run_support.ts";
 import { ENTER_SCREEN, RESTORE_SCREEN } from "./compositor.ts";
 import { PaneDisplay } from "./display.ts";
 import type { PaneLayout } from "./layout.ts";
-import { REAL_TIMERS, type Timers, VirtualTimeline } from "./timeline.ts";
+import { RealTimeline, type Timeline, VirtualTimeline } from "./timeline.ts";
 
 /** Hides the cursor: the first event of a pane recording. */
 const HIDE_CURSOR = "\x1b[?25l";
@@ -23,9 +23,9 @@ const HIDE_CURSOR = "\x1b[?25l";
 export async function runPanes(setup: RunSetup, layout: PaneLayout): Promise<number> {
   const { options, recorder } = setup;
   const live = !options.fastForward;
-  const timers: Timers = live ? REAL_TIMERS : new VirtualTimeline();
+  const timeline: Timeline = live ? new RealTimeline() : new VirtualTimeline();
   const toStdout = live ? stdoutSink(() => display.stop("pipe")) : () => {};
-  recorder?.output(timers.now(), HIDE_CURSOR);
+  recorder?.output(timeline.now(), HIDE_CURSOR);
   const display: PaneDisplay = new PaneDisplay({
     onFrame: (bytes, timeMs) => {
       toStdout(bytes);
@@ -44,7 +44,7 @@ export async function runPanes(setup: RunSetup, layout: PaneLayout): Promise<num
     ...(options.exitAfterModules !== undefined
       ? { exitAfterModules: options.exitAfterModules }
       : {}),
-    timers,
+    timeline,
   });
   let restoreInput = () => {};
   let restored = !live;
@@ -59,11 +59,11 @@ export async function runPanes(setup: RunSetup, layout: PaneLayout): Promise<num
     restoreInput = quietInput();
     globalThis.addEventListener("unload", restore);
   }
-  const removeStops = wireStops(options, timers, (cause) => display.stop(cause));
+  const removeStops = wireStops(options, timeline, (cause) => display.stop(cause));
   const removeResize = live
     ? onResize((cols, rows) => {
       display.resize(cols, rows);
-      recorder?.resize(timers.now(), cols, rows);
+      recorder?.resize(timeline.now(), cols, rows);
     })
     : () => {};
   const inhibitor = options.inhibit && live

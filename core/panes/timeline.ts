@@ -1,11 +1,18 @@
 /**
- * Time for several sessions at once. Live, every pane has its own real clock
- * and the compositor uses real timers: independent async loops interleave in
- * real time by themselves. A fast-forward run has no real time, so the panes
- * share one {@linkcode VirtualTimeline}: a tiny discrete-event loop in which
- * every pane parks at its next deadline and time jumps to the earliest one
- * only when every pane is parked. All panes, compositor frames and the time
- * limit then advance together on one timeline, deterministically.
+ * One timeline for several sessions at once. Every pane runs on its own
+ * virtual clock (its own pretend time, deadline-based) and, after each sleep,
+ * parks on the shared {@linkcode Timeline} until the timeline reaches that
+ * deadline. The timeline is a tiny discrete-event loop: when every task is
+ * parked it runs the earliest entries (wake-ups, compositor frames, the time
+ * limit).
+ *
+ * - {@linkcode VirtualTimeline} (fast-forward recordings, tests) jumps straight
+ *   to the earliest entry: minutes of pretend time in a moment, and the same
+ *   interleaving of panes and frames on every run.
+ * - {@linkcode RealTimeline} (a live `--panes` run) waits for real time with a
+ *   single timer, and wakes everything due within a few milliseconds at once,
+ *   so four panes and the compositor share one wake-up instead of each
+ *   waking the process on its own: the main cost of an idle-looking program.
  *
  * @module
  */
@@ -29,7 +36,7 @@ export const REAL_TIMERS: Timers = {
   },
 };
 
-/** Real milliseconds a fast-forward runs before letting the event loop turn. */
+/** Real milliseconds a fast-forward runs before letting the event loop turn (signals). */
 const YIELD_EVERY_MS = 50;
 
 interface Entry {
@@ -42,33 +49,33 @@ interface Entry {
 }
 
 /**
- * One virtual timeline shared by several tasks. A task {@linkcode join}s,
- * waits only through {@linkcode sleepUntil}, and {@linkcode leave}s when done.
- * Whenever every joined task is waiting, time jumps to the earliest timer or
- * wake-up. Entries at the same time run in the order they were made.
+ * A timeline shared by several tasks. A task {@linkcode Timeline.join}s, waits
+ * only through {@linkcode Timeline.sleepUntil}, and {@linkcode Timeline.leave}s
+ * when done. Whenever every joined task is parked, the entries that are due
+ * run: timers are called, tasks are woken. Entries run in time order, and in
+ * the order they were made at equal times.
  */
-export class VirtualTimeline implements Timers {
-  #now: number;
+export abstract class Timeline implements Timers {
   #seq = 0;
   #heap: Entry[] = [];
   #tasks = 0;
   #running = 0;
   #stopped: StopCause | undefined;
   #advancing = false;
-  #yielding = false;
-  #lastYield = performance.now();
 
-  /** Creates a timeline starting at `startMs`. */
-  constructor(startMs = 0) {
-    this.#now = startMs;
-  }
+  abstract now(): number;
 
-  now(): number {
-    return this.#now;
-  }
+  /** Called when every task is parked and the earliest entry is due at `time`: true to run it now. */
+  protected abstract due(time: number): boolean;
+
+  /** Called when every task is parked and nothing is due: arrange for `resume` to be called later. */
+  protected abstract idle(nextTime: number, resume: () => void): void;
+
+  /** Called as an entry at `time` runs. */
+  protected abstract reached(time: number): void;
 
   after(ms: number, fn: () => void): () => void {
-    const entry = this.#push(this.#now + Math.max(0, ms), { fn });
+    const entry = this.#push(this.now() + Math.max(0, ms), { fn });
     return () => void (entry.cancelled = true);
   }
 
@@ -87,7 +94,7 @@ export class VirtualTimeline implements Timers {
   leave(): void {
     this.#tasks--;
     this.#running--;
-    this.#advance();
+    this.advance();
   }
 
   /**
@@ -96,11 +103,11 @@ export class VirtualTimeline implements Timers {
    */
   sleepUntil(time: number): Promise<void> {
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
-    if (time <= this.#now) return Promise.resolve();
+    if (time <= this.now()) return Promise.resolve();
     return new Promise<void>((wake, fail) => {
       this.#push(time, { wake, fail });
       this.#running--;
-      this.#advance();
+      this.advance();
     });
   }
 
@@ -108,16 +115,63 @@ export class VirtualTimeline implements Timers {
   stop(cause: StopCause): void {
     if (this.#stopped) return;
     this.#stopped = cause;
-    const parked = this.#heap.filter((e) => e.fail && !e.cancelled);
-    this.#heap = this.#heap.filter((e) => e.fn);
+    const entries = this.#heap;
+    this.#heap = [];
+    const parked: Entry[] = [];
+    for (const entry of entries) {
+      if (entry.cancelled) continue;
+      if (entry.fn) this.#push(entry.time, entry, entry.seq);
+      else parked.push(entry);
+    }
     for (const entry of parked) {
       this.#running++;
       entry.fail?.(new StopSignal(cause));
     }
   }
 
-  #push(time: number, what: Pick<Entry, "fn" | "wake" | "fail">): Entry {
-    const entry: Entry = { time, seq: this.#seq++, ...what, cancelled: false };
+  /** Whether any task is still on the timeline. */
+  protected get active(): boolean {
+    return this.#tasks > 0;
+  }
+
+  /** Runs due entries while every task is parked. */
+  protected advance(): void {
+    if (this.#advancing) return;
+    this.#advancing = true;
+    try {
+      while (this.#running === 0 && this.#tasks > 0) {
+        const entry = this.#heap[0];
+        if (entry === undefined) break;
+        if (entry.cancelled) {
+          this.#pop();
+          continue;
+        }
+        if (!this.due(entry.time)) {
+          this.idle(entry.time, () => this.advance());
+          break;
+        }
+        this.#pop();
+        this.reached(entry.time);
+        if (entry.fn) entry.fn();
+        else {
+          this.#running++;
+          entry.wake?.();
+        }
+      }
+    } finally {
+      this.#advancing = false;
+    }
+  }
+
+  #push(time: number, what: Pick<Entry, "fn" | "wake" | "fail">, seq = this.#seq++): Entry {
+    const entry: Entry = {
+      time,
+      seq,
+      fn: what.fn,
+      wake: what.wake,
+      fail: what.fail,
+      cancelled: false,
+    };
     const heap = this.#heap;
     heap.push(entry);
     let i = heap.length - 1;
@@ -149,42 +203,103 @@ export class VirtualTimeline implements Timers {
     heap[i] = last;
     return top;
   }
-
-  /**
-   * Runs timers and wakes tasks while every task is parked. Every
-   * {@linkcode YIELD_EVERY_MS} of real time it lets the event loop turn once,
-   * so signals (Ctrl-C) are heard even during a long fast-forward.
-   */
-  #advance(): void {
-    if (this.#advancing || this.#yielding) return;
-    this.#advancing = true;
-    try {
-      while (this.#running === 0 && this.#tasks > 0) {
-        if (performance.now() - this.#lastYield > YIELD_EVERY_MS) {
-          this.#yielding = true;
-          setTimeout(() => {
-            this.#yielding = false;
-            this.#lastYield = performance.now();
-            this.#advance();
-          }, 0);
-          return;
-        }
-        const entry = this.#pop();
-        if (entry === undefined) break;
-        if (entry.cancelled) continue;
-        this.#now = Math.max(this.#now, entry.time);
-        if (entry.fn) entry.fn();
-        else {
-          this.#running++;
-          entry.wake?.();
-        }
-      }
-    } finally {
-      this.#advancing = false;
-    }
-  }
 }
 
 function before(a: Entry, b: Entry): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+/**
+ * A timeline with no real waiting: time jumps to the earliest entry whenever
+ * every task is parked. Every {@linkcode YIELD_EVERY_MS} of real time it lets
+ * the event loop turn once, so Ctrl-C is heard even during a long fast-forward.
+ */
+export class VirtualTimeline extends Timeline {
+  #now: number;
+  #lastYield = performance.now();
+  #yielding = false;
+
+  /** Creates a timeline starting at `startMs`. */
+  constructor(startMs = 0) {
+    super();
+    this.#now = startMs;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  protected due(): boolean {
+    return !this.#yielding && performance.now() - this.#lastYield <= YIELD_EVERY_MS;
+  }
+
+  protected idle(_next: number, resume: () => void): void {
+    if (this.#yielding) return;
+    this.#yielding = true;
+    setTimeout(() => {
+      this.#yielding = false;
+      this.#lastYield = performance.now();
+      resume();
+    }, 0);
+  }
+
+  protected reached(time: number): void {
+    this.#now = Math.max(this.#now, time);
+  }
+}
+
+/** Options for {@linkcode RealTimeline}. */
+export interface RealTimelineOptions {
+  /** Entries due within this many milliseconds run together with the one due now. */
+  slackMs?: number;
+  /** Real time source in milliseconds since program start (default `performance.now`). */
+  realNow?: () => number;
+}
+
+/**
+ * A timeline on real time: one timer for the earliest entry, and everything
+ * due within `slackMs` of it runs in the same wake-up.
+ */
+export class RealTimeline extends Timeline {
+  #slack: number;
+  #realNow: () => number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  /** Creates a real timeline. */
+  constructor(options: RealTimelineOptions = {}) {
+    super();
+    this.#slack = options.slackMs ?? 12;
+    this.#realNow = options.realNow ?? (() => performance.now());
+  }
+
+  now(): number {
+    return this.#realNow();
+  }
+
+  protected due(time: number): boolean {
+    return time <= this.#realNow() + this.#slack;
+  }
+
+  protected idle(next: number, resume: () => void): void {
+    if (this.#timer !== undefined && this.#timerAt <= next) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = next;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      resume();
+    }, Math.max(0, next - this.#realNow()));
+  }
+
+  protected reached(): void {}
+
+  override leave(): void {
+    super.leave();
+    if (!this.active && this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+    }
+  }
 }
