@@ -91,6 +91,7 @@ export class TerminalRenderer implements Renderer {
         (sum, width) => sum + Math.max(1, Math.ceil(width / this.#cols)),
         0,
       );
+      out += "\r";
       if (above > 0) out += `\x1b[${above}A`;
       out += ERASE_DOWN;
     }
