@@ -283,7 +283,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
     let timed = 0;
     let timedSec = 0;
     for (let k = from + 1; k <= p.totalSteps; k++) {
-      const warm = k === from + 1 ? run.rng.float(1.6, 2.6) : 1;
+      const warm = k === from + 1 ? run.rng.float(1.3, 1.9) : 1;
       const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.015));
       if (fail && k === fail.atStep) {
         await run.pause(ms * run.rng.float(0.2, 0.8));
@@ -312,15 +312,17 @@ export async function runDeepspeed(run: Run): Promise<void> {
       if (k % stepsPerPrint === 0) {
         dist(`step=${k}, skipped=0, lr=[${pyRepr(lr)}], mom=[[0.9, 0.95]]`);
         const cur = (b.global * 1000) / ms;
-        const avg = timed > 0 ? (b.global * timed) / timedSec : cur;
-        ds(
-          "timer.py:264:stop",
-          `epoch=0/micro_step=${k * b.gradAccum}/global_step=${k}, RunningAvgSamplesPerSec=${
-            pyRepr(avg)
-          }, CurrSamplesPerSec=${pyRepr(cur)}, MemAllocated=${
-            pyRound(mem.steady / GiB, 2)
-          }GB, MaxMemAllocated=${pyRound(mem.peak / GiB, 2)}GB`,
-        );
+        const avg = (b.global * timed) / timedSec;
+        if (timed > 0) {
+          ds(
+            "timer.py:264:stop",
+            `epoch=0/micro_step=${k * b.gradAccum}/global_step=${k}, RunningAvgSamplesPerSec=${
+              pyRepr(avg)
+            }, CurrSamplesPerSec=${pyRepr(cur)}, MemAllocated=${
+              pyRound(mem.steady / GiB, 2)
+            }GB, MaxMemAllocated=${pyRound(mem.peak / GiB, 2)}GB`,
+          );
+        }
       }
       run.refresh();
       if (k % p.saveInterval === 0 && k !== p.totalSteps) {

@@ -701,7 +701,7 @@ function drawHf(rng: Rng): Scenario | null {
   const blocks = Math.floor((dataset.tokens * 0.95) / seq);
   const epochs = rng.weighted([1, 2, 3], [0.4, 0.3, 0.3]);
   const budgetSec = rng.float(80, 250);
-  const writeRate = rng.float(1.5, 5) * 1e9;
+  const writeRate = rng.float(3, 8) * 1e9;
   const saveSec = (10 * model.params) / writeRate + 1;
   const ggufRate = rng.float(0.5, 1.4) * 1e9;
   const exportSec = (2 * model.params) / ggufRate + 4;
@@ -730,8 +730,11 @@ function drawHf(rng: Rng): Scenario | null {
   const totalSteps = epochs * stepsPerEpoch;
   if (totalSteps < 12) return null;
   const logInterval = [1, 5, 10, 20, 25, 50].find((k) => k * step >= 2.5) ?? 50;
+  // saves take at most about a fifth of the time between them
+  const minSave = Math.ceil((saveSec * 4) / step / logInterval) * logInterval;
   const saveInterval = Math.max(
     logInterval,
+    minSave,
     Math.round(Math.min(totalSteps, firstGuess) / rng.float(2.2, 4) / logInterval) * logInterval,
   );
   const evalInterval = saveInterval;
@@ -770,7 +773,7 @@ function drawHf(rng: Rng): Scenario | null {
     (a, b) => savePointsOf(a, b, saveInterval),
     loadSec + (10 * model.params) / writeRate + 14,
   );
-  if (plan.estimateMs > 285_000 || plan.estimateMs < 50_000) return null;
+  if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;
   if (plan.failure) plan.failure.node = rng.int(0, nodes - 1);
   const peakLr = rng.pick([1e-5, 2e-5, 2e-5, 5e-6, 3e-5]);
   const warmupSteps = Math.max(0, Math.round(totalSteps * rng.pick([0, 0.03, 0.05, 0.1])));
@@ -778,7 +781,7 @@ function drawHf(rng: Rng): Scenario | null {
   const schedule: LrSchedule = {
     kind,
     peak: peakLr,
-    min: kind === "cosine_with_min_lr" ? peakLr * 0.1 : 0,
+    min: kind === "cosine_with_min_lr" ? Number((peakLr * 0.1).toPrecision(6)) : 0,
     warmup: warmupSteps,
     decaySteps: totalSteps,
   };
@@ -994,7 +997,7 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     (a, b) => savePointsOf(a, b, saveInterval),
     loadSec + 20,
   );
-  if (plan.estimateMs > 285_000 || plan.estimateMs < 50_000) return null;
+  if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;
   if (plan.failure) plan.failure.node = rng.int(0, nodes - 1);
   const peakLr = continued ? rng.pick([1e-4, 5e-5, 3e-5]) : rng.pick([1e-5, 2e-5, 5e-6]);
   const warmup = Math.max(1, Math.round(totalSteps * rng.pick([0.01, 0.03, 0.05])));
