@@ -146,7 +146,11 @@ export class Tqdm {
       const el = nowSec - this.start;
       return el > 0 && this.n > 0 ? this.n / el : null;
     }
-    if (this.#calls === 0) return null;
+    if (this.#calls === 0) {
+      // format_meter falls back to the average when no smoothed rate exists yet
+      const el = nowSec - this.start;
+      return el > 0 ? this.n / el : null;
+    }
     const corr = 1 - 0.7 ** this.#calls;
     return (this.#emaDn / corr) / (this.#emaDt / corr);
   }
