@@ -10,6 +10,8 @@ Deno.test("visibleWidth ignores escape codes and counts wide characters twice", 
   assert.equal(visibleWidth("日本"), 4);
   assert.equal(visibleWidth("█░⠋…"), 4);
   assert.equal(visibleWidth("e\u0301"), 1);
+  assert.equal(visibleWidth("🚀⭐✅"), 6);
+  assert.equal(visibleWidth("✓✗━"), 3);
 });
 
 Deno.test("truncate never exceeds the width and keeps escapes balanced", () => {
