@@ -25,9 +25,9 @@ export interface PaneFigure {
 
 /** How long to measure. */
 export interface PaneBenchOptions {
-  /** Seconds measured after start-up (default 20). */
+  /** Seconds measured after start-up (default 60: module costs vary a lot from one minute to the next). */
   seconds?: number;
-  /** Seconds left for start-up before measuring (default 3). */
+  /** Seconds left for start-up and compilation before measuring (default 5). */
   warmupSeconds?: number;
 }
 
@@ -94,8 +94,8 @@ async function fastForwardMs(pretendMs: number): Promise<{ real: number; bytes: 
 
 /** Runs the pane benchmarks and returns their figures. */
 export async function benchPanes(options: PaneBenchOptions = {}): Promise<PaneFigure[]> {
-  const seconds = options.seconds ?? 20;
-  const warmup = options.warmupSeconds ?? 3;
+  const seconds = options.seconds ?? 60;
+  const warmup = options.warmupSeconds ?? 5;
   const figures: PaneFigure[] = [];
   const live = await liveFigures(seconds, warmup);
   const share = live.cpu / seconds * 100;
@@ -122,7 +122,7 @@ export async function benchPanes(options: PaneBenchOptions = {}): Promise<PaneFi
 
 if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
-  const figures = await benchPanes(quick ? { seconds: 6, warmupSeconds: 2 } : {});
+  const figures = await benchPanes(quick ? { seconds: 20, warmupSeconds: 3 } : {});
   console.log("| measure | value | target |");
   console.log("| --- | --- | --- |");
   for (const f of figures) console.log(`| ${f.name} | ${f.value} | ${f.target} |`);

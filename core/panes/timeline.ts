@@ -76,6 +76,7 @@ export abstract class Timeline implements Timers {
 
   after(ms: number, fn: () => void): () => void {
     const entry = this.#push(this.now() + Math.max(0, ms), { fn });
+    this.advance(); // from outside the tasks (a resize, a signal): may be due before the next wake-up
     return () => void (entry.cancelled = true);
   }
 
