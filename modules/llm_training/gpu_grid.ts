@@ -215,7 +215,7 @@ export function gridLines(
         const cells = r.slice(n * per, n * per + per).map((x) =>
           heatColour(style, x.tempC)(String(Math.round(x.tempC)).padStart(3))
         );
-        blocks.push(`${label(n)}${cells.join("")}`);
+        blocks.push(`${label(n)}${style.dim("│")}${cells.join("")}`);
       }
       lines.push(blocks.join("  "));
     }
