@@ -46,8 +46,8 @@ export async function runRecorded(setup: RunSetup): Promise<number> {
   });
   const removeResize = !timeline && setup.tty
     ? onResize((cols, rows) => {
-      session.resize(cols, rows);
       recorder?.resize(timers.now(), cols, rows);
+      session.resize(cols, rows);
     })
     : () => {};
   const inhibitor = options.inhibit && !timeline

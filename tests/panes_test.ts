@@ -20,6 +20,8 @@ import {
   rowShape,
 } from "../core/panes/layout.ts";
 import { paneSeed } from "../core/panes/pane.ts";
+import { PaneTerminal } from "../core/panes/vt.ts";
+import { parseCast } from "../core/record.ts";
 import { VirtualTimeline } from "../core/panes/timeline.ts";
 import type { StopCause } from "../core/clock.ts";
 import type { Module } from "../core/types.ts";
@@ -38,6 +40,8 @@ import {
 interface DisplayRun {
   output: string;
   frames: { bytes: string; time: number }[];
+  /** For each resize, how many frames had been drawn before it was announced. */
+  resizes: number[];
   display: PaneDisplay;
   cause: StopCause;
 }
@@ -57,8 +61,10 @@ async function runDisplay(options: {
 }): Promise<DisplayRun> {
   const timeline = new VirtualTimeline();
   const frames: { bytes: string; time: number }[] = [];
+  const resizes: number[] = [];
   const display = new PaneDisplay({
     onFrame: (bytes, time) => void frames.push({ bytes, time }),
+    onResize: () => void resizes.push(frames.length),
     cols: options.cols,
     rows: options.rows,
     layout: options.layout,
@@ -77,7 +83,7 @@ async function runDisplay(options: {
   if (resize) timeline.after(resize.atMs, () => display.resize(resize.cols, resize.rows));
   const cause = await display.run();
   for (const pane of display.panes) pane.dispose();
-  return { output: frames.map((f) => f.bytes).join(""), frames, display, cause };
+  return { output: frames.map((f) => f.bytes).join(""), frames, resizes, display, cause };
 }
 
 /** Which grid element every screen cell belongs to: "t" title, "c" content, "|" separator. */
@@ -337,6 +343,7 @@ Deno.test("resizing re-lays out the grid, repaints it and gives the panes their 
   });
   const repaint = run.frames.findIndex((f) => f.time >= 4_000 && f.bytes.startsWith(CLEAR_SCREEN));
   assert.ok(repaint > 0, "no full repaint after the resize");
+  assert.deepEqual(run.resizes, [repaint], "the resize is announced right before its repaint");
   const after = run.frames.slice(repaint).map((f) => f.bytes).join("");
   const plan = run.display.plan;
   assert.equal(plan.cols, 120);
@@ -424,14 +431,22 @@ Deno.test("the registered modules run in panes and stay inside their cells", asy
   assert.ok(run.display.panes.every((p) => MODULES.some((m) => m.signature === p.title)));
 });
 
-/** Runs main.ts in a pseudo-terminal (util-linux `script`); `keys` are typed after `keysAfterMs`. */
+/**
+ * Runs main.ts in a 100x30 pseudo-terminal (util-linux `script`); `keys` are
+ * typed and the terminal resized at the given times.
+ */
 async function inTerminal(
   args: string[],
   keys?: { text: string; afterMs: number },
+  resize?: { afterMs: number; cols: number; rows: number },
 ): Promise<{ code: number; output: string }> {
   const main = new URL("../main.ts", import.meta.url).pathname;
   const quoted = args.map((a) => `'${a}'`).join(" ");
-  const command = `stty cols 100 rows 30; exec "${Deno.execPath()}" run -A "${main}" ${quoted}`;
+  const later = resize
+    ? `(sleep ${resize.afterMs / 1000}; stty cols ${resize.cols} rows ${resize.rows} < /dev/tty) & `
+    : "";
+  const command =
+    `stty cols 100 rows 30; ${later}exec "${Deno.execPath()}" run -A "${main}" ${quoted}`;
   const child = new Deno.Command("script", {
     args: ["-qfec", command, "/dev/null"],
     stdin: "piped",
@@ -482,6 +497,43 @@ Deno.test({
       const composed = await screenAfter(inside, 100, 30);
       assert.ok(composed.alternate);
       assert.match(composed.rows[0] ?? "", /^─ .+ ─*┬─ .+ ─+$/);
+    }
+  },
+});
+
+Deno.test({
+  name: "in a real terminal, a resize re-lays out the panes and a live recording follows it",
+  ignore: !hasScript,
+  async fn() {
+    const file = Deno.makeTempFileSync({ suffix: ".cast" });
+    try {
+      const run = await inTerminal(
+        ["--panes", "2x2", "--exit-after-time", "2s", "--seed", "4", "--record", file, "--force"],
+        undefined,
+        { afterMs: 900, cols: 120, rows: 36 },
+      );
+      assert.equal(run.code, 0);
+      const cast = parseCast(Deno.readTextFileSync(file));
+      assert.equal(cast.header.width, 100);
+      assert.deepEqual(cast.events.filter((e) => e[1] === "r").map((e) => e[2]), ["120x36"]);
+      // Replayed as a player would, resizing where the cast says so.
+      const term = new PaneTerminal(100, 30);
+      for (const [, code, data] of cast.events) {
+        if (code === "r") term.resize(120, 36);
+        else term.write(data);
+      }
+      const screen = new Frame(120, 36);
+      term.copyInto(screen, { x: 0, y: 0, cols: 120, rows: 36 });
+      term.dispose();
+      const plan = planGrid({ count: 4, columns: 2 }, 120, 36);
+      const titles = plan.panes.map((p) =>
+        screen.chars.slice(p.title.y * 120 + p.title.x, p.title.y * 120 + p.title.x + p.title.cols)
+          .join("").replace(/^─ /, "").replace(/ ─*[┬┼┴─]*$/, "")
+      );
+      assert.ok(titles.every((t) => t.length > 0), JSON.stringify(titles));
+      assertChrome(screen, plan, titles);
+    } finally {
+      Deno.removeSync(file);
     }
   },
 });

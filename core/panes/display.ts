@@ -26,6 +26,8 @@ export const MAX_FPS = 30;
 export interface PaneDisplayOptions {
   /** Receives each frame's bytes and the time (ms since program start) it was drawn. */
   onFrame: (bytes: string, timeMs: number) => void;
+  /** Told of a new screen size before any frame drawn for it (a recording's resize event). */
+  onResize?: (cols: number, rows: number, timeMs: number) => void;
   /** Screen size. */
   cols: number;
   rows: number;
@@ -142,6 +144,7 @@ export class PaneDisplay {
 
   /** Lays the grid out again for a new screen size; the next frame repaints everything. */
   resize(cols: number, rows: number): void {
+    this.#options.onResize?.(cols, rows, this.#timeline.now());
     this.#plan = planGrid(this.#options.layout, cols, rows);
     for (const placement of this.#plan.panes) {
       const size = paneTerminalSize(placement.content);

@@ -31,6 +31,7 @@ export async function runPanes(setup: RunSetup, layout: PaneLayout): Promise<num
       toStdout(bytes);
       recorder?.output(timeMs, bytes);
     },
+    onResize: (cols, rows, timeMs) => recorder?.resize(timeMs, cols, rows),
     cols: setup.cols,
     rows: setup.rows,
     layout,
@@ -60,12 +61,7 @@ export async function runPanes(setup: RunSetup, layout: PaneLayout): Promise<num
     globalThis.addEventListener("unload", restore);
   }
   const removeStops = wireStops(options, timeline, (cause) => display.stop(cause));
-  const removeResize = live
-    ? onResize((cols, rows) => {
-      display.resize(cols, rows);
-      recorder?.resize(timeline.now(), cols, rows);
-    })
-    : () => {};
+  const removeResize = live ? onResize((cols, rows) => display.resize(cols, rows)) : () => {};
   const inhibitor = options.inhibit && live
     ? startInhibitor("Pretending to work (denact)", (message) => writeStderr(message + "\n"))
     : undefined;
