@@ -7,7 +7,7 @@
  */
 
 import { startInhibitor } from "./inhibit.ts";
-import { TimelineSession } from "./panes/pane.ts";
+import { TimelineSession } from "./panes/timeline_session.ts";
 import { REAL_TIMERS, type Timers, VirtualTimeline } from "./panes/timeline.ts";
 import { onResize, stdoutSink, writeStderr } from "./platform.ts";
 import { endSession, EXIT_CODES, runRotation } from "./runner.ts";

@@ -9,7 +9,6 @@
 
 import type { ColorMode, Options } from "../cli/options.ts";
 import { UsageError } from "../cli/errors.ts";
-import { runPanes } from "./panes/run.ts";
 import {
   createTextFile,
   envVar,
@@ -127,8 +126,9 @@ export async function runPanesOrRecording(
     utcOffsetMinutes: -new Date().getTimezoneOffset(),
     recorder,
   };
+  // The panes (and their terminal emulator) load only when asked for: start-up stays light.
   let code = options.panes !== undefined
-    ? await runPanes(setup, options.panes)
+    ? await (await import("./panes/run.ts")).runPanes(setup, options.panes)
     : await runRecorded(setup);
   if (recorder) {
     recorder.close();

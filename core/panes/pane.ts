@@ -10,9 +10,10 @@
 import type { StopCause } from "../clock.ts";
 import { Rng } from "../rng.ts";
 import { endSession, type RotationOptions, runRotation } from "../runner.ts";
-import { Session } from "../session.ts";
-import type { Context, Module } from "../types.ts";
+import type { Session } from "../session.ts";
+import type { Module } from "../types.ts";
 import type { Timeline } from "./timeline.ts";
+import { TimelineSession } from "./timeline_session.ts";
 import { PaneTerminal } from "./vt.ts";
 
 /** How to set up a pane. */
@@ -42,34 +43,6 @@ export interface PaneOptions {
 export function paneSeed(seed: bigint, index: number): bigint {
   const rng = new Rng(BigInt.asUintN(64, seed ^ (0x9e3779b97f4a7c15n * BigInt(index + 1))));
   return (BigInt(rng.u32()) << 32n) | BigInt(rng.u32());
-}
-
-/**
- * A session on its own virtual clock whose sleeps also wait for a shared
- * {@linkcode Timeline}, so several sessions and the compositor's frames
- * advance together: on real time (live) or as fast as possible. Create it
- * with `virtual: true` and `startedAgoMs: timeline.now()`.
- */
-export class TimelineSession extends Session {
-  #timeline: Timeline;
-
-  /** Creates the session on `timeline`. */
-  constructor(options: ConstructorParameters<typeof Session>[0], timeline: Timeline) {
-    super(options);
-    this.#timeline = timeline;
-    this.screen.setSleep((ms) => this.sleep(ms));
-  }
-
-  /** Sleeps on the pane's own clock, then parks until the shared timeline catches up. */
-  async sleep(ms: number): Promise<void> {
-    await this.clock.sleep(ms);
-    const due = this.clock.elapsedReal();
-    if (due > this.#timeline.now()) await this.#timeline.sleepUntil(due);
-  }
-
-  override context(rng?: Rng): Context {
-    return { ...super.context(rng), sleep: (ms: number) => this.sleep(ms) };
-  }
 }
 
 /** One pane of the grid. */
