@@ -1,0 +1,3 @@
+import { registerModuleChecks } from "./module_checks.ts";
+
+registerModuleChecks("contract");
