@@ -411,3 +411,36 @@ Deno.test("a stop signal from a module still ends a recording cleanly", async ()
   assert.equal(code, 143);
   assert.equal(cast.events.at(-1)?.[2], "Saving work to disk...\r\n");
 });
+
+Deno.test({
+  name: "denact --record: a write failure mid-run is reported at exit and the run goes on",
+  ignore: Deno.build.os !== "linux" || MODULES.length === 0,
+  async fn() {
+    const dir = Deno.makeTempDirSync({ prefix: "denact_record_" });
+    const file = `${dir}/full.cast`;
+    try {
+      // A 2 KiB file-size limit (with SIGXFSZ ignored) makes writes fail once the cast grows.
+      const main = new URL("../main.ts", import.meta.url).pathname;
+      const script = `trap '' XFSZ; ulimit -f 4; exec "${Deno.execPath()}" run -A "${main}" ` +
+        `--record "${file}" --exit-after-time 1500ms -s 5 --seed 3`;
+      const out = await new Deno.Command("sh", {
+        args: ["-c", script],
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1" },
+      }).output();
+      const stdout = new TextDecoder().decode(out.stdout);
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 1);
+      assert.ok(stdout.endsWith("Saving work to disk...\n"), "the run was cut short");
+      assert.ok(stdout.length > 4096, "the run printed less than the recording held");
+      assert.match(
+        stderr,
+        /^error: recording to '.*full\.cast' failed: File too large \(os error 27\); the recording is incomplete\n$/,
+      );
+      assert.ok(Deno.statSync(file).size <= 2048);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
