@@ -537,3 +537,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a module's error in one pane stops every pane and comes out of run()", async () => {
+  const bomb: Module = {
+    name: "bomb",
+    signature: "bomb --in 2s",
+    about: "test: fails",
+    async run(ctx) {
+      ctx.out.line("ticking");
+      await ctx.sleep(2_000);
+      throw new Error("boom");
+    },
+  };
+  const timeline = new VirtualTimeline();
+  let frames = 0;
+  const display = new PaneDisplay({
+    onFrame: () => void frames++,
+    cols: 100,
+    rows: 30,
+    layout: { count: 3 },
+    modules: [typist, bomb],
+    seed: 5n,
+    color: true,
+    speed: 1,
+    epochMs: TEST_EPOCH_MS,
+    timeline,
+  });
+  timeline.after(60_000, () => display.stop("time"));
+  await assert.rejects(display.run(), /boom/);
+  assert.ok(timeline.now() < 60_000, "the other panes ran on to the time limit");
+  assert.ok(frames > 0);
+  for (const pane of display.panes) pane.dispose();
+});

@@ -63,6 +63,7 @@ export class PaneDisplay {
   #cancelFrame: (() => void) | undefined;
   #chromeDirty = true;
   #stopped: StopCause | undefined;
+  #failure: { error: unknown } | undefined;
   #finished = 0;
   #frames = 0;
   #bytes = 0;
@@ -108,7 +109,6 @@ export class PaneDisplay {
    */
   async run(): Promise<StopCause> {
     this.#requestFrame();
-    let failure: unknown;
     const limit = this.#options.exitAfterModules;
     const results = await Promise.all(this.panes.map((pane) =>
       pane.run({
@@ -122,15 +122,15 @@ export class PaneDisplay {
           if (limit !== undefined && this.#finished >= limit) this.stop("modules");
         },
       }).catch((error) => {
-        failure ??= error;
+        this.#failure ??= { error };
         this.stop("pipe");
         return "pipe" as StopCause;
       })
     ));
     this.#cancelFrame?.();
     this.#cancelFrame = undefined;
-    this.#draw();
-    if (failure !== undefined) throw failure;
+    if (!this.#failure) this.#draw();
+    if (this.#failure) throw this.#failure.error;
     return this.#stopped ?? results[0] ?? "time";
   }
 
@@ -161,7 +161,13 @@ export class PaneDisplay {
     const wait = Math.max(0, this.#lastFrame + this.#frameMs - this.#timeline.now());
     this.#cancelFrame = this.#timeline.after(wait, () => {
       this.#cancelFrame = undefined;
-      this.#draw();
+      try {
+        this.#draw();
+      } catch (error) {
+        // Never let a drawing error escape into a timer: end the run so the terminal is restored.
+        this.#failure ??= { error };
+        this.stop("pipe");
+      }
     });
   }
 
