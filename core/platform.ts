@@ -184,18 +184,31 @@ export function createTextFile(path: string, overwrite: boolean): TextFile {
 }
 
 /**
- * Switches stdin to cbreak mode (no echo, no line editing, Ctrl-C still a
- * signal) so keys typed over a full-screen display do not scribble on it.
- * Returns a function that switches back; does nothing when stdin is no terminal.
+ * Takes the keyboard for a full-screen display: stdin goes to raw mode (no
+ * echo, no line editing, no job-control keys, so typed keys never scribble on
+ * the display nor stop the program in the alternate screen) and every key
+ * read is passed to `onKey`; the caller maps Ctrl-C itself. Returns a function
+ * that gives the keyboard back. Does nothing when stdin is no terminal.
  */
-export function quietInput(): () => void {
+export function takeKeyboard(onKey: (bytes: Uint8Array) => void): () => void {
   try {
     if (!Deno.stdin.isTerminal()) return () => {};
-    Deno.stdin.setRaw(true, { cbreak: true });
+    Deno.stdin.setRaw(true);
   } catch {
     return () => {};
   }
+  let active = true;
+  const buffer = new Uint8Array(64);
+  const loop = async () => {
+    while (active) {
+      const n = await Deno.stdin.read(buffer).catch(() => null);
+      if (n === null) return;
+      if (active && n > 0) onKey(buffer.slice(0, n));
+    }
+  };
+  loop();
   return () => {
+    active = false;
     try {
       Deno.stdin.setRaw(false);
     } catch {

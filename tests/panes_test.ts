@@ -459,8 +459,10 @@ async function inTerminal(
   if (keys) {
     timer = setTimeout(() => void writer.write(new TextEncoder().encode(keys.text)), keys.afterMs);
   }
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), 20_000);
   const result = await child.output();
   clearTimeout(timer);
+  clearTimeout(watchdog);
   await writer.close().catch(() => {});
   return { code: result.code, output: new TextDecoder().decode(result.stdout) };
 }
@@ -475,12 +477,13 @@ const hasScript = (() => {
 })();
 
 Deno.test({
-  name: "in a real terminal, every exit restores it: main screen, cursor shown, colours reset",
+  name: "in a real terminal, every exit (limit, Ctrl-C) restores it: main screen, cursor, colours",
   ignore: !hasScript,
   async fn() {
     const [timed, interrupted] = await Promise.all([
       inTerminal(["--panes", "2x2", "--exit-after-time", "1500ms", "--seed", "1"]),
-      inTerminal(["--panes", "3", "--seed", "2"], { text: "typed\x03", afterMs: 1500 }),
+      // Ctrl-Z first: swallowed, never stopping the program inside the alternate screen.
+      inTerminal(["--panes", "3", "--seed", "2"], { text: "typed\x1a\x03", afterMs: 1500 }),
     ]);
     assert.equal(timed.code, 0);
     assert.equal(interrupted.code, 130);

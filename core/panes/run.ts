@@ -2,19 +2,24 @@
  * `--panes` on a real terminal (or into a fast-forward recording): enters the
  * alternate screen, runs the {@linkcode PaneDisplay}, follows resizes, and on
  * every exit restores the terminal exactly (pen reset, cursor shown, main
- * screen back, keyboard echo back) before printing the saving message.
+ * screen back, keyboard back to normal) before printing the saving message.
+ * While it runs, the keyboard is read raw: Ctrl-C ends the run as SIGINT
+ * would, other keys (Ctrl-Z included) are swallowed.
  *
  * @module
  */
 
 import { startInhibitor } from "../inhibit.ts";
-import { onResize, quietInput, stdoutSink, writeStderr, writeStdout } from "../platform.ts";
+import { onResize, stdoutSink, takeKeyboard, writeStderr, writeStdout } from "../platform.ts";
 import { EXIT_CODES, SAVING_MESSAGE } from "../runner.ts";
 import { type RunSetup, wireStops } from "../run_support.ts";
 import { ENTER_SCREEN, RESTORE_SCREEN } from "./compositor.ts";
 import { PaneDisplay } from "./display.ts";
 import type { PaneLayout } from "./layout.ts";
 import { RealTimeline, type Timeline, VirtualTimeline } from "./timeline.ts";
+
+/** The byte Ctrl-C sends in raw mode. */
+const CTRL_C = 0x03;
 
 /** Hides the cursor: the first event of a pane recording. */
 const HIDE_CURSOR = "\x1b[?25l";
@@ -57,7 +62,9 @@ export async function runPanes(setup: RunSetup, layout: PaneLayout): Promise<num
   };
   if (live) {
     toStdout(ENTER_SCREEN);
-    restoreInput = quietInput();
+    restoreInput = takeKeyboard((keys) => {
+      if (keys.includes(CTRL_C)) display.stop("SIGINT");
+    });
     globalThis.addEventListener("unload", restore);
   }
   const removeStops = wireStops(options, timeline, (cause) => display.stop(cause));
