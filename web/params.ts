@@ -10,7 +10,7 @@
 
 import { closest } from "../cli/suggest.ts";
 import { defaultOptions, displayName, findOption, type Options } from "../cli/options.ts";
-import { checkModules, invalidValue, UsageError } from "../cli/parse.ts";
+import { checkModules, invalidValue, UsageError } from "../cli/errors.ts";
 
 /** Each URL parameter the page accepts, and the long name of the CLI option it stands for. */
 export const WEB_PARAMS: ReadonlyMap<string, string> = new Map([
