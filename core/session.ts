@@ -77,10 +77,6 @@ export class Session {
     this.term = this.#term;
     this.style = createStyle(options.color);
     this.rng = new Rng(options.seed);
-    let clockRef: Clock | undefined;
-    const renderer = options.tty
-      ? new TerminalRenderer(options.sink, cols, rows)
-      : new PlainRenderer(options.sink, () => clockRef?.now() ?? 0, options.plainIntervalMs);
     const clock = new Clock({
       speed: options.speed ?? 1,
       virtual: options.virtual ?? false,
@@ -92,7 +88,9 @@ export class Session {
         : {}),
       ...(options.realNow ? { realNow: options.realNow } : {}),
     });
-    clockRef = clock;
+    const renderer = options.tty
+      ? new TerminalRenderer(options.sink, cols, rows)
+      : new PlainRenderer(options.sink, () => clock.now(), options.plainIntervalMs);
     this.clock = clock;
     this.screen = new Screen(renderer, (ms) => clock.sleep(ms));
     clock.setBeforeWait(() => this.screen.flush());

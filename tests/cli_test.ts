@@ -156,7 +156,7 @@ Deno.test("--color always colours a pipe; FORCE_COLOR is ignored without env per
     "always",
   ]);
   assert.equal(always.code, 0);
-  assert.match(always.stdout, /\x1b\[[0-9;]*m/);
+  assert.match(always.stdout, new RegExp("\x1b\\[[0-9;]*m"));
   assert.ok(!always.stdout.includes("\x1b[?25l"), "no cursor control in a pipe");
   const forced = await denact(["-m", moduleName, "--exit-after-time", "1s", "-s", "20"], {
     FORCE_COLOR: "1",
