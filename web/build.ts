@@ -47,7 +47,11 @@ export async function bundleScript(): Promise<string> {
     throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
   }
   const script = new TextDecoder().decode(stdout);
-  const leftover = /(?:[}\s]from|(?:^|[;{}])\s*import)\s*["']([^"']+)["']/m.exec(script);
+  // A leftover import names a module path or a scheme (./x.ts, /x, npm:, node:, https:);
+  // text that merely contains "from '...'" (log lines the modules print) does not.
+  const leftover =
+    /(?:[}\s]from|(?:^|[;{}])\s*import|\bimport\s*\()\s*["']((?:\.{0,2}\/|[a-z][a-z0-9+.-]*:)[^"']*)["']/m
+      .exec(script);
   if (leftover) throw new Error(`the bundle still imports '${leftover[1]}'`);
   return script;
 }
