@@ -1,39 +1,29 @@
 /**
  * Turns `Deno.args` into {@linkcode Options}, or a {@linkcode UsageError} with a
- * clap-style message. Tokenising is done by `node:util` parseArgs; every check
+ * clap-style message. Tokenising is done by {@linkcode tokenize}; every check
  * and every message comes from the option table.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { checkModules, invalidValue, UsageError } from "./errors.ts";
 import { defaultOptions, displayName, OPTION_TABLE, type Options } from "./options.ts";
 import { closest } from "./suggest.ts";
+import { tokenize } from "./tokenize.ts";
 
 /**
  * Parses the command line. `moduleNames` are the valid `--modules` values.
  * Throws {@linkcode UsageError} on any bad input.
  */
 export function parseCommandLine(args: readonly string[], moduleNames: readonly string[]): Options {
-  const parseOptions: Record<
-    string,
-    { type: "string" | "boolean"; short?: string; multiple?: boolean }
-  > = {};
-  for (const spec of OPTION_TABLE) {
-    parseOptions[spec.long] = {
-      type: spec.value ? "string" : "boolean",
+  const tokens = tokenize(
+    args,
+    OPTION_TABLE.map((spec) => ({
+      long: spec.long,
       ...(spec.short ? { short: spec.short } : {}),
-      ...(spec.multiple ? { multiple: true } : {}),
-    };
-  }
-  const { tokens } = parseArgs({
-    args: args.slice(),
-    options: parseOptions,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+      takesValue: spec.value !== undefined,
+    })),
+  );
   const options = defaultOptions();
   const seen = new Set<string>();
   const known = OPTION_TABLE.map((s) => `--${s.long}`);
