@@ -32,10 +32,8 @@
  */
 
 import config from "./deno.json" with { type: "json" };
-import { completionScript } from "./cli/completions.ts";
 import { helpText, listText } from "./cli/help.ts";
-import { manPage } from "./cli/manpage.ts";
-import type { ColorMode, Options } from "./cli/options.ts";
+import { type ColorMode, type Options, usesPanesOrRecording } from "./cli/options.ts";
 import { UsageError } from "./cli/errors.ts";
 import { parseCommandLine } from "./cli/parse.ts";
 import { startInhibitor } from "./core/inhibit.ts";
@@ -53,10 +51,8 @@ import {
   writeStdout,
 } from "./core/platform.ts";
 import { endSession, EXIT_CODES, runRotation } from "./core/runner.ts";
-import { runPanesOrRecording, usesPanesOrRecording } from "./core/run_modes.ts";
 import { Session } from "./core/session.ts";
-import type { Module } from "./core/types.ts";
-import { findModule, MODULES } from "./modules/mod.ts";
+import { lazyModule, loadModules, MODULE_NAMES } from "./modules/registry.ts";
 
 /** The version, from deno.json (the single source of truth). */
 export const VERSION: string = config.version;
@@ -85,7 +81,7 @@ const bold = (enabled: boolean) => (s: string) => enabled ? `\x1b[1m${s}\x1b[0m`
 export async function main(args: readonly string[]): Promise<number> {
   let options: Options;
   try {
-    options = parseCommandLine(args, MODULES.map((m) => m.name));
+    options = parseCommandLine(args, MODULE_NAMES);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     writeStderr(error.format(stderrIsTerminal() && !noColorSet()));
@@ -106,28 +102,32 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.printCompletions) {
-    writeStdout(completionScript(options.printCompletions, MODULES.map((m) => m.name)));
+    const { completionScript } = await import("./cli/completions.ts");
+    writeStdout(completionScript(options.printCompletions, MODULE_NAMES));
     return 0;
   }
   if (options.printManpage) {
-    writeStdout(manPage(VERSION, MODULES));
+    const { manPage } = await import("./cli/manpage.ts");
+    writeStdout(manPage(VERSION, await loadModules()));
     return 0;
   }
   if (options.listModules) {
-    writeStdout(listText(MODULES, bold(stdoutColor)));
+    writeStdout(listText(await loadModules(), bold(stdoutColor)));
     return 0;
   }
   return await run(options, stdoutColor);
 }
 
 async function run(options: Options, color: boolean): Promise<number> {
-  const selected: Module[] = options.modules.length > 0
-    ? options.modules.map((name) => findModule(name) as Module)
-    : MODULES.slice();
+  const names = options.modules.length > 0 ? options.modules : MODULE_NAMES;
   const tty = stdoutIsTerminal();
   if (usesPanesOrRecording(options)) {
-    return await runPanesOrRecording(options, color, selected, tty);
+    // Panes show each module's signature, so these load every selected module up front.
+    const { runPanesOrRecording } = await import("./core/run_modes.ts");
+    return await runPanesOrRecording(options, color, await loadModules(names), tty);
   }
+  // A plain run loads each module only when the rotation first picks it.
+  const selected = names.map(lazyModule);
   const size = terminalSize();
   const columnsEnv = Number(envVar("COLUMNS"));
   let onClosedPipe = () => {};

@@ -42,6 +42,12 @@ export interface Options {
   version: boolean;
 }
 
+/** Whether the command line uses panes or recording (main.ts hands such runs to core/run_modes.ts). */
+export function usesPanesOrRecording(options: Options): boolean {
+  return options.panes !== undefined || options.record !== undefined || options.fastForward ||
+    options.force || options.recordSize !== undefined;
+}
+
 /** The defaults of {@linkcode Options}. */
 export function defaultOptions(): Options {
   return {

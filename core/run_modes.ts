@@ -24,12 +24,6 @@ import { runRecorded } from "./record_run.ts";
 import type { RunSetup } from "./run_support.ts";
 import type { Module } from "./types.ts";
 
-/** Whether the command line uses panes or recording (main.ts hands such runs here). */
-export function usesPanesOrRecording(options: Options): boolean {
-  return options.panes !== undefined || options.record !== undefined || options.fastForward ||
-    options.force || options.recordSize !== undefined;
-}
-
 /** What is wrong with how the pane and recording options combine, if anything. */
 export function combinationProblem(options: Options, stdoutTTY: boolean): string | undefined {
   if (options.record === undefined) {

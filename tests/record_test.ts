@@ -17,7 +17,8 @@ import {
   parseRecordSize,
 } from "../core/record.ts";
 import { runRecorded } from "../core/record_run.ts";
-import { combinationProblem, usesPanesOrRecording } from "../core/run_modes.ts";
+import { combinationProblem } from "../core/run_modes.ts";
+import { usesPanesOrRecording } from "../cli/options.ts";
 import type { RunSetup } from "../core/run_support.ts";
 import { endSession, runRotation } from "../core/runner.ts";
 import { Session } from "../core/session.ts";

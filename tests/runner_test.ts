@@ -129,3 +129,22 @@ Deno.test("Session.resize changes the width modules see and the width live lines
   s.resize(Number.NaN, 0);
   assert.equal(ctx.term.cols, 25, "nonsense sizes are ignored");
 });
+
+Deno.test("the registry loads every module under its own name, sorted, and refuses unknown names", async () => {
+  const { loadModule, loadModules, MODULE_NAMES } = await import("../modules/registry.ts");
+  assert.deepEqual([...MODULE_NAMES], [...MODULE_NAMES].sort());
+  const modules = await loadModules();
+  assert.deepEqual(modules.map((m) => m.name), [...MODULE_NAMES]);
+  await assert.rejects(loadModule("nope"), RangeError);
+  await assert.rejects(loadModule("toString"), RangeError);
+});
+
+Deno.test("a lazy module loads its module on first run and runs it", async () => {
+  const { lazyModule } = await import("../modules/registry.ts");
+  const chunks: string[] = [];
+  const s = session(chunks, false, 30_000);
+  const cause = await runRotation(s, { modules: [lazyModule("memdump")], exitAfterModules: 1 });
+  s.screen.flush();
+  assert.equal(cause, "modules");
+  assert.match(chunks.join(""), /^[0-9a-f]{8} {2}([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|/m);
+});
