@@ -12,6 +12,7 @@ import { runRotation } from "../core/runner.ts";
 import { StopSignal } from "../core/clock.ts";
 import { Session } from "../core/session.ts";
 import { MODULES } from "../modules/mod.ts";
+import { benchPanes } from "./panes.ts";
 import { childrenOf, cpuSeconds, delay, median, peakRssKiB } from "./proc.ts";
 
 const QUICK = Deno.args.includes("--quick");
@@ -309,11 +310,26 @@ async function b5(): Promise<void> {
   });
 }
 
+async function panes(): Promise<void> {
+  const figures = await benchPanes(QUICK ? { seconds: 20, warmupSeconds: 3 } : {});
+  for (const f of figures) {
+    const share = /\(([0-9.]+)% of a core\)/.exec(f.value)?.[1];
+    report({
+      id: "P",
+      what: f.name,
+      value: f.value,
+      target: f.target,
+      ok: share === undefined ? undefined : Number(share) < 2,
+    });
+  }
+}
+
 await b1();
 await b3();
 await b4();
 await b5();
 await b2();
+await panes();
 
 console.log("| id | measure | value | target | meets |");
 console.log("| --- | --- | --- | --- | --- |");
