@@ -165,6 +165,17 @@ Deno.test("--color always colours a pipe; FORCE_COLOR is ignored without env per
   assert.equal(forced.stderr, "", "no permission prompt or error");
 });
 
+Deno.test("--inhibit without run permission warns clearly on stderr and keeps running", async () => {
+  const r = await denact(["--inhibit", "-m", moduleName, "--exit-after-time", "800ms", "-s", "20"]);
+  assert.equal(r.code, 0);
+  assert.match(
+    r.stderr,
+    /^warning: --inhibit needs permission to run '[a-z-]+' \(deno run --allow-run=/,
+  );
+  assert.equal(r.stderr.trim().split("\n").length, 1, "one warning line, no prompt, no trace");
+  assert.ok(r.stdout.endsWith("Saving work to disk...\n"));
+});
+
 Deno.test("--exit-after-modules ends after that many modules", async () => {
   const r = await denact([
     "-m",
