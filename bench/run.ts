@@ -3,7 +3,7 @@
  * the same run, so a noisy machine affects both sides alike. These report
  * figures, they are not pass/fail tests.
  *
- * Run with `deno task bench` (add `--quick` for shorter runs).
+ * Run with `deno task bench` (add `--quick` for shorter runs, `--only=B1,B2` for a subset).
  *
  * @module
  */
@@ -16,6 +16,9 @@ import { benchPanes } from "./panes.ts";
 import { childrenOf, cpuSeconds, delay, median, peakRssKiB } from "./proc.ts";
 
 const QUICK = Deno.args.includes("--quick");
+/** `--only=B1,B2,P` runs a subset. */
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const wanted = (id: string) => ONLY === undefined || ONLY.includes(id);
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const HELLO = new URL("./hello.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -324,12 +327,12 @@ async function panes(): Promise<void> {
   }
 }
 
-await b1();
-await b3();
-await b4();
-await b5();
-await b2();
-await panes();
+if (wanted("B1")) await b1();
+if (wanted("B3")) await b3();
+if (wanted("B4")) await b4();
+if (wanted("B5")) await b5();
+if (wanted("B2")) await b2();
+if (wanted("P")) await panes();
 
 console.log("| id | measure | value | target | meets |");
 console.log("| --- | --- | --- | --- | --- |");

@@ -139,30 +139,41 @@ export class TerminalRenderer implements Renderer {
     let out = "";
     let col = this.#col;
     const cols = this.#cols;
+    let keepFrom = 0;
+    let dropping = false;
     let i = 0;
     while (i < text.length) {
       const code = text.charCodeAt(i);
       if (code === 0x0a) {
-        out += "\n";
+        if (dropping) {
+          keepFrom = i;
+          dropping = false;
+        }
         col = 0;
         i++;
         continue;
       }
       if (code === 0x1b) {
         const end = escapeEnd(text, i);
-        out += text.slice(i, end);
+        if (dropping) out += text.slice(i, end);
         i = end;
         continue;
       }
-      const cp = text.codePointAt(i) ?? 0;
+      const wide = code >= 0x300;
+      const cp = wide ? text.codePointAt(i) ?? 0 : code;
       const len = cp > 0xffff ? 2 : 1;
-      const w = charWidth(cp);
-      if (col + w <= cols) {
-        out += text.slice(i, i + len);
-        col += w;
+      if (!dropping) {
+        const w = wide ? charWidth(cp) : code < 0x20 || (code >= 0x7f && code < 0xa0) ? 0 : 1;
+        if (col + w > cols) {
+          out += text.slice(keepFrom, i);
+          dropping = true;
+        } else {
+          col += w;
+        }
       }
       i += len;
     }
+    if (!dropping) out += text.slice(keepFrom);
     this.#col = col;
     return out;
   }

@@ -42,6 +42,11 @@ export interface SessionOptions {
   startedAgoMs?: number;
   /** Plain mode prints the live region at most once per this much pretend time. */
   plainIntervalMs?: number;
+  /**
+   * Waits shorter than this many real milliseconds are coalesced into the next
+   * frame (default 8). The CLI uses 100: about ten frames a second, as real tools redraw.
+   */
+  frameMs?: number;
   /** Real time source for the clock (tests). */
   realNow?: () => number;
 }
@@ -87,6 +92,7 @@ export class Session {
         ? { stopAfterMs: options.exitAfterMs }
         : {}),
       ...(options.realNow ? { realNow: options.realNow } : {}),
+      ...(options.frameMs !== undefined ? { minWaitMs: options.frameMs } : {}),
     });
     const renderer = options.tty
       ? new TerminalRenderer(options.sink, cols, rows)

@@ -90,6 +90,7 @@ Deno.test("Clock waits until a deadline, so time spent between sleeps is not add
   const clock = new Clock({
     speed: 1,
     epochMs: 0,
+    minWaitMs: 8,
     realNow: () => real,
     beforeWait: () => waits.push(real),
   });
@@ -102,4 +103,25 @@ Deno.test("Clock waits until a deadline, so time spent between sleeps is not add
   assert.equal(waits.length, 1);
   clock.stop("time");
   await assert.rejects(pending, StopSignal);
+});
+
+Deno.test("A session's frame interval caps how often it draws: 100 ms gives ten frames a second", async () => {
+  const { Session } = await import("../core/session.ts");
+  let writes = 0;
+  const session = new Session({
+    sink: () => writes++,
+    tty: true,
+    color: false,
+    virtual: true,
+    seed: 1n,
+    epochMs: 0,
+    frameMs: 100,
+  });
+  const ctx = session.context();
+  for (let i = 0; i < 1000; i++) {
+    ctx.out.live([`frame ${i}`]);
+    await ctx.sleep(10);
+  }
+  assert.ok(writes <= 101 && writes >= 95, `${writes} writes for 10 s of 10 ms sleeps`);
+  assert.equal(session.clock.now(), 10_000);
 });

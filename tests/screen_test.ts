@@ -162,3 +162,13 @@ Deno.test("After narrowing a reflowing terminal, the live region is still erased
   term.dispose();
   assert.deepEqual(trimEnd(lines), ["log line", "Building 58/120"]);
 });
+
+Deno.test("Clipping keeps escape codes after the cut, so colours never leak past a clipped line", async () => {
+  const t = terminal(10, 5);
+  t.screen.line(`\x1b[31m${"r".repeat(30)}\x1b[39m plain`);
+  t.screen.line("next line");
+  t.screen.flush();
+  assert.ok(t.bytes().includes("\x1b[39m"), "the closing code was dropped with the text");
+  const view = await replay(t.bytes(), 10, 5);
+  assert.deepEqual(trimEnd(view.lines), ["r".repeat(10), "next line"]);
+});
