@@ -32,11 +32,9 @@
  */
 
 import config from "./deno.json" with { type: "json" };
-import { helpText, listText } from "./cli/help.ts";
 import { type ColorMode, type Options, usesPanesOrRecording } from "./cli/options.ts";
 import { UsageError } from "./cli/errors.ts";
 import { parseCommandLine } from "./cli/parse.ts";
-import { startInhibitor } from "./core/inhibit.ts";
 import {
   envVar,
   noColorSet,
@@ -100,6 +98,7 @@ export async function main(args: readonly string[]): Promise<number> {
     envVar("FORCE_COLOR"),
   );
   if (options.help) {
+    const { helpText } = await import("./cli/help.ts");
     writeStdout(helpText(VERSION, bold(stdoutColor), Math.min(terminalSize()?.cols ?? 80, 100)));
     return 0;
   }
@@ -118,6 +117,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   if (options.listModules) {
+    const { listText } = await import("./cli/help.ts");
     writeStdout(listText(await loadModules(), bold(stdoutColor)));
     return 0;
   }
@@ -164,7 +164,10 @@ async function run(options: Options, color: boolean): Promise<number> {
     );
   }
   const inhibitor = options.inhibit
-    ? startInhibitor("Pretending to work (denact)", (message) => writeStderr(message + "\n"))
+    ? (await import("./core/inhibit.ts")).startInhibitor(
+      "Pretending to work (denact)",
+      (message) => writeStderr(message + "\n"),
+    )
     : undefined;
   try {
     const cause = await runRotation(active, {
