@@ -7,7 +7,7 @@
  */
 
 import type { Module } from "../core/types.ts";
-import { ABOUT } from "./help.ts";
+import { ABOUT, wrapWords } from "./help.ts";
 import { OPTION_TABLE, type OptionSpec } from "./options.ts";
 
 /**
@@ -24,18 +24,7 @@ export function roffEscape(text: string): string {
 
 /** Text lines of at most `width` bytes, none starting with a control character. */
 export function roffLines(text: string, width = 80): string[] {
-  const lines: string[] = [];
-  let current = "";
-  for (const word of text.split(" ").filter(Boolean)) {
-    if (current && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = word;
-    } else {
-      current = current ? `${current} ${word}` : word;
-    }
-  }
-  if (current) lines.push(current);
-  return lines.map((line) => /^[.']/.test(line) ? `\\&${line}` : line);
+  return wrapWords(text, width).map((line) => /^[.']/.test(line) ? `\\&${line}` : line);
 }
 
 /** Escaped prose, one sentence per line (roff then spaces sentences itself), wrapped. */
