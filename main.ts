@@ -48,7 +48,7 @@ import {
   writeStderr,
   writeStdout,
 } from "./core/platform.ts";
-import { endSession, EXIT_CODES, runRotation } from "./core/runner.ts";
+import { runToExit } from "./core/runner.ts";
 import { Session } from "./core/session.ts";
 import { lazyModule, loadModules, MODULE_NAMES } from "./modules/registry.ts";
 
@@ -170,20 +170,12 @@ async function run(options: Options, color: boolean): Promise<number> {
     )
     : undefined;
   try {
-    const cause = await runRotation(active, {
+    return await runToExit(active, {
       modules: selected,
       ...(options.exitAfterModules !== undefined
         ? { exitAfterModules: options.exitAfterModules }
         : {}),
-    });
-    endSession(active, cause);
-    return EXIT_CODES[cause];
-  } catch (error) {
-    active.screen.finish();
-    writeStderr(
-      `error: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
+    }, writeStderr);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     removeSignals();

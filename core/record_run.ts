@@ -10,7 +10,7 @@ import { startInhibitor } from "./inhibit.ts";
 import { TimelineSession } from "./panes/timeline_session.ts";
 import { REAL_TIMERS, type Timers, VirtualTimeline } from "./panes/timeline.ts";
 import { onResize, stdoutSink, writeStderr } from "./platform.ts";
-import { endSession, EXIT_CODES, runRotation } from "./runner.ts";
+import { runToExit } from "./runner.ts";
 import { type RunSetup, wireStops } from "./run_support.ts";
 import { Session, type SessionOptions } from "./session.ts";
 
@@ -55,20 +55,12 @@ export async function runRecorded(setup: RunSetup): Promise<number> {
     : undefined;
   timeline?.join();
   try {
-    const cause = await runRotation(session, {
+    return await runToExit(session, {
       modules: setup.modules,
       ...(options.exitAfterModules !== undefined
         ? { exitAfterModules: options.exitAfterModules }
         : {}),
-    });
-    endSession(session, cause);
-    return EXIT_CODES[cause];
-  } catch (error) {
-    session.screen.finish();
-    writeStderr(
-      `error: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
+    }, writeStderr);
   } finally {
     timeline?.leave();
     removeStops();

@@ -148,3 +148,31 @@ Deno.test("a lazy module loads its module on first run and runs it", async () =>
   assert.equal(cause, "modules");
   assert.match(chunks.join(""), /^[0-9a-f]{8} {2}([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|/m);
 });
+
+Deno.test("runToExit turns a module's unexpected error into one reported line and exit code 1", async () => {
+  const { runToExit } = await import("../core/runner.ts");
+  const chunks: string[] = [];
+  const reports: string[] = [];
+  const broken: Module = {
+    name: "broken",
+    signature: "x",
+    about: "x",
+    async run(ctx) {
+      ctx.out.live(["[====      ]"]);
+      await ctx.sleep(100);
+      throw new TypeError("boom");
+    },
+  };
+  const code = await runToExit(
+    session(chunks, true),
+    { modules: [broken] },
+    (m) => reports.push(m),
+  );
+  assert.equal(code, 1);
+  assert.deepEqual(reports, ["error: internal error: boom\n"]);
+  assert.ok((await replay(chunks.join(""), 80)).cursorVisible, "terminal restored");
+  assert.equal(
+    await runToExit(session([], false, 1000), { modules: [fake("a", 5000)] }, () => {}),
+    0,
+  );
+});
