@@ -16,7 +16,7 @@ import { TrainingSignal, validationLoss } from "./loss.ts";
 import { commas, pyG, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
-import { du, gpuCheck, type JobStats, runSummary } from "./shell.ts";
+import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
 import { destroyWarnings, elasticDone, elasticStart, failure, ncclInit } from "./startup.ts";
 import { asctime, usDate } from "./stamps.ts";
 import { Tqdm } from "./tqdm.ts";
@@ -81,28 +81,8 @@ export async function runDeepspeed(run: Run): Promise<void> {
   );
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
   const valRng = run.rng.fork();
-  const stats: JobStats = {
-    launchSec,
-    firstStepSec: 0,
-    endSec: 0,
-    saveSec: 0,
-    evalSec: 0,
-    steps: [],
-    finalLoss: 0,
-    valLoss: null,
-    ckptDir: "",
-    ckptBytes: 0,
-    exportDir: out,
-    exportBytes: 0,
-    exportFiles: 0,
-    exportFormat: "safetensors bf16",
-    incidents: [],
-  };
-  const history = new Map<string, number[]>();
-  const push = (k: string, v: number) => {
-    if (!history.has(k)) history.set(k, []);
-    history.get(k)!.push(v);
-  };
+  const stats: JobStats = newJobStats(launchSec, "safetensors bf16", out);
+  const { series: history, push } = metricHistory();
   const dsConfig =
     `{'train_batch_size': ${b.global}, 'train_micro_batch_size_per_gpu': ${b.micro}, 'gradient_accumulation_steps': ${b.gradAccum}, 'zero_optimization': {'stage': ${stage}, 'offload_optimizer': {'device': 'none', 'nvme_path': None}, 'offload_param': {'device': 'none', 'nvme_path': None}${
       stage === 3 ? ", 'stage3_gather_16bit_weights_on_model_save': True" : ""

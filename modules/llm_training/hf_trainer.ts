@@ -14,7 +14,7 @@ import { TrainingSignal, validationLoss } from "./loss.ts";
 import { commas, pyBool, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
-import { du, gpuCheck, type JobStats, runSummary } from "./shell.ts";
+import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
 import {
   barrierWarnings,
   destroyWarnings,
@@ -81,28 +81,8 @@ export async function runHfTrainer(run: Run): Promise<void> {
   await run.command(cmd);
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
   const valRng = run.rng.fork();
-  const stats: JobStats = {
-    launchSec,
-    firstStepSec: 0,
-    endSec: 0,
-    saveSec: 0,
-    evalSec: 0,
-    steps: [],
-    finalLoss: 0,
-    valLoss: null,
-    ckptDir: "",
-    ckptBytes: 0,
-    exportDir: "",
-    exportBytes: 0,
-    exportFiles: 0,
-    exportFormat: "GGUF",
-    incidents: [],
-  };
-  const history = new Map<string, number[]>();
-  const push = (k: string, v: number) => {
-    if (!history.has(k)) history.set(k, []);
-    history.get(k)!.push(v);
-  };
+  const stats: JobStats = newJobStats(launchSec, "GGUF");
+  const { series: history, push } = metricHistory();
   const evalBs = sc.batch.micro;
   const evalSteps = Math.ceil(p.evalSize / (c.world * evalBs));
   const saved: number[] = [];

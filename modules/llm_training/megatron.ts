@@ -23,7 +23,7 @@ import {
 } from "./startup.ts";
 import { isoSeconds } from "./stamps.ts";
 import { TrainingSignal, validationLoss } from "./loss.ts";
-import { du, gpuCheck, type JobStats, runSummary } from "./shell.ts";
+import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
 import { wandbEnd, wandbStart } from "./wandb.ts";
 import { ggufSize, shardSizes } from "./export.ts";
 import { Tqdm } from "./tqdm.ts";
@@ -176,28 +176,8 @@ export async function runMegatron(run: Run): Promise<void> {
   );
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
   const valRng = run.rng.fork();
-  const stats: JobStats = {
-    launchSec,
-    firstStepSec: 0,
-    endSec: 0,
-    saveSec: 0,
-    evalSec: 0,
-    steps: [],
-    finalLoss: 0,
-    valLoss: null,
-    ckptDir: "",
-    ckptBytes: 0,
-    exportDir: "",
-    exportBytes: 0,
-    exportFiles: 0,
-    exportFormat: "safetensors",
-    incidents: [],
-  };
-  const history = new Map<string, number[]>();
-  const push = (k: string, v: number) => {
-    if (!history.has(k)) history.set(k, []);
-    history.get(k)!.push(v);
-  };
+  const stats: JobStats = newJobStats(launchSec, "safetensors");
+  const { series: history, push } = metricHistory();
   let attempt = 0;
   let from = p.startStep;
   let wandbStarted: Date | null = null;

@@ -69,6 +69,41 @@ export interface JobStats {
   incidents: string[];
 }
 
+/** Fresh statistics for a job launched at `launchSec` that exports `exportFormat` to `exportDir`. */
+export function newJobStats(launchSec: number, exportFormat: string, exportDir = ""): JobStats {
+  return {
+    launchSec,
+    firstStepSec: 0,
+    endSec: 0,
+    saveSec: 0,
+    evalSec: 0,
+    steps: [],
+    finalLoss: 0,
+    valLoss: null,
+    ckptDir: "",
+    ckptBytes: 0,
+    exportDir,
+    exportBytes: 0,
+    exportFiles: 0,
+    exportFormat,
+    incidents: [],
+  };
+}
+
+/** Metric histories by name (for the wandb summary): `push` appends, `series` holds them. */
+export function metricHistory(): {
+  series: Map<string, number[]>;
+  push: (name: string, value: number) => void;
+} {
+  const series = new Map<string, number[]>();
+  const push = (name: string, value: number) => {
+    const list = series.get(name);
+    if (list) list.push(value);
+    else series.set(name, [value]);
+  };
+  return { series, push };
+}
+
 /** `du -sh` of paths with sizes. */
 export async function du(
   run: Run,
