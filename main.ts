@@ -185,5 +185,14 @@ async function run(options: Options, color: boolean): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (error) {
+    // Never a stack trace: one line, and the terminal back to normal.
+    if (stdoutIsTerminal()) writeStdout("\x1b[?25h");
+    writeStderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    code = 1;
+  }
+  Deno.exit(code);
 }
