@@ -191,6 +191,7 @@ async function accuracy(
     rows: 40,
     speed,
     seed: 21n,
+    frameMs: 100,
     epochMs: Date.now(),
   });
   const m = MODULES.find((x) => x.name === module)!;
