@@ -51,6 +51,7 @@ export class TerminalRenderer implements Renderer {
   #liveDirty = false;
   #drawnRows = 0;
   #drawnWidths: number[] = [];
+  #drawnLines: string[] = [];
   #cursorHidden = false;
   #atLineStart = true;
   #col = 0;
@@ -77,11 +78,13 @@ export class TerminalRenderer implements Renderer {
     this.#cols = Math.max(1, cols);
     this.#rows = Math.max(2, rows);
     this.#liveDirty = true;
+    this.#drawnLines = [];
   }
 
   flush(): void {
     if (this.#pending.length === 0 && !this.#liveDirty) return;
     this.#liveDirty = false;
+    if (this.#pending.length === 0 && this.#updateLiveInPlace()) return;
     let out = "";
     if (this.#drawnRows > 0) {
       // After a resize to fewer columns, terminals that reflow (xterm.js, VTE, iTerm2,
@@ -101,6 +104,7 @@ export class TerminalRenderer implements Renderer {
     if (this.#live.length === 0) {
       this.#held = "";
       this.#drawnRows = 0;
+      this.#drawnLines = [];
       out += this.#clip(text);
       if (text.length > 0) this.#atLineStart = text.endsWith("\n");
       if (this.#cursorHidden) {
@@ -122,12 +126,43 @@ export class TerminalRenderer implements Renderer {
       out += rows.join("\n") + "\r";
       this.#drawnRows = rows.length;
       this.#drawnWidths = rows.map(visibleWidth);
+      this.#drawnLines = rows;
       if (!this.#cursorHidden) {
         out = HIDE_CURSOR + out;
         this.#cursorHidden = true;
       }
     }
     if (out.length > 0) this.#sink(out);
+  }
+
+  /**
+   * When only the live region changed and it keeps its number of rows, rewrites
+   * just the rows that differ (a BuildKit block or a GPU grid changes a few timers
+   * per frame, not every line). Returns false when a full redraw is needed.
+   */
+  #updateLiveInPlace(): boolean {
+    const drawn = this.#drawnLines;
+    if (drawn.length === 0 || this.#live.length === 0) return false;
+    const rows = [...(this.#held ? [this.#held] : []), ...this.#live]
+      .slice(0, this.#rows - 1)
+      .map((line) => truncate(line, this.#cols));
+    if (rows.length !== drawn.length) return false;
+    let out = "";
+    let at = rows.length - 1; // the cursor rests at the start of the last row
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i] === drawn[i]) continue;
+      if (i < at) out += `\x1b[${at - i}A`;
+      else if (i > at) out += `\x1b[${i - at}B`;
+      out += "\r\x1b[2K" + rows[i] + "\r";
+      at = i;
+    }
+    if (out.length === 0) return true;
+    const last = rows.length - 1;
+    if (at < last) out += `\x1b[${last - at}B`;
+    this.#drawnLines = rows;
+    this.#drawnWidths = rows.map(visibleWidth);
+    this.#sink(out);
+    return true;
   }
 
   /**

@@ -199,7 +199,9 @@ Deno.test("bruteforce: attacks and hash modes vary between runs", async () => {
 
 Deno.test("bruteforce: the status block redraws in place and fits a short terminal", async () => {
   const run = await captureModule(bruteforce, { seed: 5, cols: 80, rows: 14, tty: true });
-  const frames = run.chunks.filter((c) => c.includes("Status...........: Running"));
+  const frames = run.live
+    .map((u) => u.lines.join("\n"))
+    .filter((text) => text.includes("Status...........: Running"));
   assert.ok(frames.length > 20, `${frames.length} frames`);
   for (const frame of frames) {
     const live = frame.slice(frame.indexOf("Session"));

@@ -39,6 +39,13 @@ export interface Capture {
   lines: number;
   /** Whether it was cut short by the time limit. */
   stopped: boolean;
+  /** Every live-region update the module made, with its pretend time (independent of rendering). */
+  live: { at: number; lines: readonly string[] }[];
+  /**
+   * Permanent text and every live update, in the order the module made them (each
+   * update as its own lines): what the module said, before any renderer skips or throttles.
+   */
+  transcript: string;
 }
 
 /** Runs one module to completion on the virtual clock and captures its output. */
@@ -60,8 +67,37 @@ export async function captureModule(
     ...(options.exitAfterMs !== undefined ? { exitAfterMs: options.exitAfterMs } : {}),
   });
   let stopped = false;
+  const live: Capture["live"] = [];
+  let transcript = "";
+  const base = session.context();
+  const screen = session.screen;
+  const ctx = {
+    ...base,
+    out: {
+      line: (text = "") => {
+        transcript += text + "\n";
+        screen.line(text);
+      },
+      write: (text: string) => {
+        transcript += text;
+        screen.write(text);
+      },
+      type: (text: string, ms: number) => {
+        transcript += text;
+        return screen.type(text, ms);
+      },
+      live: (lines: readonly string[]) => {
+        live.push({ at: session.clock.now(), lines: lines.slice() });
+        if (lines.length > 0) {
+          transcript += (transcript === "" || transcript.endsWith("\n") ? "" : "\n") +
+            lines.join("\n") + "\n";
+        }
+        screen.live(lines);
+      },
+    },
+  };
   try {
-    await module.run(session.context());
+    await module.run(ctx);
     session.screen.settle();
   } catch (error) {
     if (!(error instanceof StopSignal)) throw error;
@@ -74,6 +110,8 @@ export async function captureModule(
     pretendMs: session.clock.now(),
     lines: session.screen.linesPrinted,
     stopped,
+    live,
+    transcript,
   };
 }
 

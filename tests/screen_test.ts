@@ -172,3 +172,46 @@ Deno.test("Clipping keeps escape codes after the cut, so colours never leak past
   const view = await replay(t.bytes(), 10, 5);
   assert.deepEqual(trimEnd(view.lines), ["r".repeat(10), "next line"]);
 });
+
+Deno.test("Live updates of unchanged height rewrite only the changed rows, and the screen stays exact", async () => {
+  const fc = (await import("fast-check")).default;
+  const step = fc.oneof(
+    fc.record({ log: fc.constantFrom("Compiling a", "Compiling bb", "x".repeat(50)) }),
+    fc.record({
+      live: fc.array(fc.constantFrom("", "row", "=> step 1.2s", "[====>   ] 7/9", "y".repeat(45)), {
+        minLength: 0,
+        maxLength: 4,
+      }),
+    }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { maxLength: 25 }), async (steps) => {
+      const t = terminal(30, 12);
+      const log: string[] = [];
+      let live: string[] = [];
+      for (const s of steps) {
+        if ("log" in s) {
+          t.screen.line(s.log);
+          log.push(s.log.slice(0, 30));
+        } else {
+          t.screen.live(s.live);
+          live = s.live.map((l) => l.slice(0, 30));
+        }
+        t.screen.flush();
+      }
+      const view = await replay(t.bytes(), 30, 12);
+      const expected = [...log, ...live];
+      assert.deepEqual(trimEnd(view.lines.map((l) => l.trimEnd())), trimEnd(expected));
+    }),
+    { numRuns: 200 },
+  );
+  const t = terminal(40, 12);
+  const block = Array.from({ length: 8 }, (_, i) => `=> step ${i}   0.0s`);
+  t.screen.live(block);
+  t.screen.flush();
+  const before = t.bytes().length;
+  t.screen.live(block.map((l, i) => (i === 3 ? "=> step 3   0.1s" : l)));
+  t.screen.flush();
+  const delta = t.bytes().length - before;
+  assert.ok(delta < 40, `one changed row cost ${delta} bytes`);
+});
