@@ -68,30 +68,34 @@ export async function captureModule(
   });
   let stopped = false;
   const live: Capture["live"] = [];
-  let transcript = "";
+  // Kept as parts (joined once at the end): a growing string's endsWith would flatten it each time.
+  const transcript: string[] = [];
+  let atLineStart = true;
+  const note = (text: string) => {
+    if (text.length === 0) return;
+    transcript.push(text);
+    atLineStart = text.endsWith("\n");
+  };
   const base = session.context();
   const screen = session.screen;
   const ctx = {
     ...base,
     out: {
       line: (text = "") => {
-        transcript += text + "\n";
+        note(text + "\n");
         screen.line(text);
       },
       write: (text: string) => {
-        transcript += text;
+        note(text);
         screen.write(text);
       },
       type: (text: string, ms: number) => {
-        transcript += text;
+        note(text);
         return screen.type(text, ms);
       },
       live: (lines: readonly string[]) => {
         live.push({ at: session.clock.now(), lines: lines.slice() });
-        if (lines.length > 0) {
-          transcript += (transcript === "" || transcript.endsWith("\n") ? "" : "\n") +
-            lines.join("\n") + "\n";
-        }
+        if (lines.length > 0) note((atLineStart ? "" : "\n") + lines.join("\n") + "\n");
         screen.live(lines);
       },
     },
@@ -111,7 +115,7 @@ export async function captureModule(
     lines: session.screen.linesPrinted,
     stopped,
     live,
-    transcript,
+    transcript: transcript.join(""),
   };
 }
 
