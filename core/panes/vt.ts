@@ -9,6 +9,12 @@
  * changed, which keeps composing cheap (the public API alone is kept as the
  * fallback should the packed storage ever look different).
  *
+ * The terminal keeps one line of scrollback, not none: `@xterm/headless` 6.0.0
+ * with `scrollback: 0` loses track of its lines when a resize reflows more
+ * wrapped rows than fit and a later one adds rows (the next line feed throws,
+ * issue 11 F2). One line is enough to avoid that, and keeps each pane's memory
+ * bounded by its size.
+ *
  * @module
  */
 
@@ -37,6 +43,9 @@ const COMBINED = 0x200000;
 /** Background flag: extended attributes (underline style, colour) stored elsewhere. */
 const HAS_EXTENDED = 0x10000000;
 
+/** Lines kept above the screen (see the module note: 0 crashes on resizes). */
+const SCROLLBACK = 1;
+
 /** The parser entry point behind xterm's asynchronous `write`. */
 interface SyncCore {
   writeSync(data: string): void;
@@ -55,7 +64,7 @@ export class PaneTerminal {
     this.#term = new Terminal({
       cols,
       rows,
-      scrollback: 0,
+      scrollback: SCROLLBACK,
       allowProposedApi: true,
       convertEol: true,
       logLevel: "off",
@@ -71,6 +80,11 @@ export class PaneTerminal {
   /** Rows. */
   get rows(): number {
     return this.#term.rows;
+  }
+
+  /** Lines the terminal keeps: its rows plus at most one line of scrollback. */
+  get bufferLines(): number {
+    return this.#term.buffer.active.length;
   }
 
   /** Feeds output to the terminal; parsed before this returns. */
