@@ -5,6 +5,8 @@
  * @module
  */
 
+import { echoed } from "../core/visible.ts";
+
 const UNITS: ReadonlyMap<string, number> = new Map([
   ...["ns", "nsec", "nsecs", "nanosecond", "nanoseconds"].map((u) => [u, 1e-6] as const),
   ...["us", "µs", "usec", "usecs", "microsecond", "microseconds"].map((u) => [u, 1e-3] as const),
@@ -32,7 +34,9 @@ export function parseDuration(text: string): number {
     if (!match) {
       if (/^\d+(?:\.\d+)?$/.test(rest)) {
         throw new RangeError(
-          `time unit needed after '${rest}', for example '${rest}s' or '${rest}min'`,
+          `time unit needed after '${echoed(rest)}', for example '${
+            rest.length <= 20 ? rest : "90"
+          }s' or '${rest.length <= 20 ? rest : "5"}min'`,
         );
       }
       throw new RangeError(
@@ -43,7 +47,7 @@ export function parseDuration(text: string): number {
     const scale = UNITS.get(unit) ?? UNITS.get(unit.toLowerCase());
     if (scale === undefined) {
       throw new RangeError(
-        `unknown time unit '${unit}', supported are ns, us, ms, s, min, h, d, w, M, y`,
+        `unknown time unit '${echoed(unit)}', supported are ns, us, ms, s, min, h, d, w, M, y`,
       );
     }
     total += Number(number) * scale;

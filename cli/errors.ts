@@ -6,10 +6,16 @@
  * @module
  */
 
+import { echoed, visible } from "../core/visible.ts";
 import { displayName, OPTION_TABLE, type OptionSpec } from "./options.ts";
 import { closest } from "./suggest.ts";
 
-/** A bad command line: printed to stderr, exit code 2. */
+/**
+ * A bad command line: printed to stderr, exit code 2. The problem and the tips
+ * quote what the user typed, so both have their control characters made
+ * {@linkcode visible} here, whoever built the message: nothing typed is ever
+ * interpreted by the terminal (or the web page) that shows it.
+ */
 export class UsageError extends Error {
   /** The one-line problem, without the `error: ` prefix. */
   readonly problem: string;
@@ -20,10 +26,11 @@ export class UsageError extends Error {
 
   /** Creates a usage error. */
   constructor(problem: string, tips: readonly string[] = [], showUsage = false) {
-    super(problem);
+    const shown = visible(problem);
+    super(shown);
     this.name = "UsageError";
-    this.problem = problem;
-    this.tips = tips;
+    this.problem = shown;
+    this.tips = tips.map(visible);
     this.showUsage = showUsage;
   }
 
@@ -42,9 +49,9 @@ export class UsageError extends Error {
   }
 }
 
-/** The problem text for a bad value, as clap words it. */
+/** The problem text for a bad value, as clap words it (the value {@linkcode echoed}). */
 export function invalidValue(spec: OptionSpec, raw: string, reason: string): string {
-  return `invalid value '${raw}' for '${displayName(spec)}': ${reason}`;
+  return `invalid value '${echoed(raw)}' for '${displayName(spec)}': ${reason}`;
 }
 
 /** Checks module names against the registry, with a "did you mean" tip. */
@@ -59,7 +66,7 @@ export function checkModules(names: readonly string[], known: readonly string[])
     ];
     const problem = name === ""
       ? `invalid value '' for '${displayName(spec)}': module name is empty`
-      : `invalid value '${name}' for '${displayName(spec)}': no such module`;
+      : invalidValue(spec, name, "no such module");
     throw new UsageError(problem, tips);
   }
 }

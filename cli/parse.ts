@@ -6,6 +6,7 @@
  * @module
  */
 
+import { echoed } from "../core/visible.ts";
 import { checkModules, invalidValue, UsageError } from "./errors.ts";
 import { defaultOptions, displayName, OPTION_TABLE, type Options } from "./options.ts";
 import { closest } from "./suggest.ts";
@@ -30,13 +31,13 @@ export function parseCommandLine(args: readonly string[], moduleNames: readonly 
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
     if (token.kind === "positional") {
-      throw new UsageError(`unexpected argument '${token.value}' found`, [], true);
+      throw new UsageError(`unexpected argument '${echoed(token.value)}' found`, [], true);
     }
     const spec = OPTION_TABLE.find((s) => s.long === token.name);
     if (!spec) {
       const guess = token.rawName.startsWith("--") ? closest(token.rawName, known) : undefined;
       throw new UsageError(
-        `unexpected argument '${token.rawName}' found`,
+        `unexpected argument '${echoed(token.rawName)}' found`,
         guess ? [`a similar argument exists: '${guess}'`] : [],
         true,
       );
@@ -44,7 +45,7 @@ export function parseCommandLine(args: readonly string[], moduleNames: readonly 
     if (!spec.value) {
       if (token.value !== undefined) {
         throw new UsageError(
-          `unexpected value '${token.value}' for '${
+          `unexpected value '${echoed(token.value)}' for '${
             displayName(spec)
           }' found; no more were expected`,
         );

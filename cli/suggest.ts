@@ -23,20 +23,26 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-/** The candidate closest to `input`, if one is close enough to be a plausible typo. */
+/**
+ * The candidate closest to `input`, if one is close enough to be a plausible
+ * typo. Candidates whose length alone puts them out of reach are skipped, so
+ * a huge input (a 2 MB URL parameter) costs no more than a short one.
+ */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
+  const limit = Math.max(2, Math.floor(needle.length / 3));
   let best: string | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
-    let score = editDistance(needle, c);
-    if (needle.length >= 2 && c.startsWith(needle)) score = Math.min(score, 1);
+    let score: number;
+    if (needle.length >= 2 && c.startsWith(needle)) score = c === needle ? 0 : 1;
+    else if (Math.abs(needle.length - c.length) > limit) continue;
+    else score = editDistance(needle, c);
     if (score < bestScore) {
       bestScore = score;
       best = candidate;
     }
   }
-  const limit = Math.max(2, Math.floor(needle.length / 3));
   return bestScore <= limit ? best : undefined;
 }

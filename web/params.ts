@@ -10,6 +10,7 @@
 
 import { closest } from "../cli/suggest.ts";
 import { defaultOptions, displayName, findOption, type Options } from "../cli/options.ts";
+import { echoed } from "../core/visible.ts";
 import { checkModules, invalidValue, UsageError } from "../cli/errors.ts";
 
 /** Each URL parameter the page accepts, and the long name of the CLI option it stands for. */
@@ -21,6 +22,12 @@ export const WEB_PARAMS: ReadonlyMap<string, string> = new Map([
   ["exit-after-time", "exit-after-time"],
   ["exit-after-modules", "exit-after-modules"],
 ]);
+
+/**
+ * Most problems reported one by one; the rest are counted in one last error,
+ * so no address can fill the terminal (or the tab's memory) with messages.
+ */
+export const MAX_REPORTED_ERRORS = 8;
 
 /** What {@linkcode parseWebParams} found: the usable options and every problem, in URL order. */
 export interface WebParams {
@@ -49,7 +56,7 @@ export function parseWebParams(
       const guess = closest(key, [...WEB_PARAMS.keys()]);
       errors.push(
         new UsageError(
-          `unexpected argument '${key}' found`,
+          `unexpected argument '${echoed(key)}' found`,
           guess ? [`a similar argument exists: '${guess}'`] : [],
         ),
       );
@@ -82,6 +89,14 @@ export function parseWebParams(
       if (!(error instanceof RangeError)) throw error;
       errors.push(new UsageError(invalidValue(spec, raw, error.message)));
     }
+  }
+  if (errors.length > MAX_REPORTED_ERRORS) {
+    const more = errors.length - (MAX_REPORTED_ERRORS - 1);
+    errors.splice(
+      MAX_REPORTED_ERRORS - 1,
+      Infinity,
+      new UsageError(`${more} more problems in the page's address are not shown`),
+    );
   }
   return { options, errors };
 }
