@@ -11,7 +11,22 @@ import { PAGE_PATH } from "../../web/build.ts";
 import { pageHandler } from "../../web/serve.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const SCREENSHOT = new URL("../../dist/e2e-screenshot.png", import.meta.url).pathname;
+/**
+ * Takes a screenshot and checks it is a PNG. It is kept in `DENACT_SCREENSHOTS`
+ * when that names a folder (to look at it); otherwise it goes to a temporary
+ * file that is removed again, so the tests write nothing into the checkout.
+ */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = Deno.env.get("DENACT_SCREENSHOTS");
+  const path = folder ? `${folder}/${name}` : await Deno.makeTempFile({ suffix: ".png" });
+  try {
+    await page.screenshot({ path });
+    const png = await Deno.readFile(path);
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG file");
+  } finally {
+    if (!folder) await Deno.remove(path);
+  }
+}
 const CHROMIUM_FLAGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -149,7 +164,7 @@ Deno.test(
       assert.equal(moduleCols, cols);
       assert.ok(cols >= 100 && rows >= 30, `the terminal fills the window: ${cols}x${rows}`);
       assert.deepEqual(await styleOf(page, COMPILING, "Compiling"), { bold: true, fg: 10 });
-      await page.screenshot({ path: SCREENSHOT });
+      await screenshot(page, "e2e-screenshot.png");
       assert.deepEqual(problems, []);
       assert.deepEqual(requests, [`${origin}/?module=cargo&seed=1&speed-factor=50`]);
     });
@@ -200,7 +215,7 @@ Deno.test(
       const narrow = await waitForLine(page, narrowBar);
       const bar = narrow.filter((l) => new RegExp(narrowBar).test(l)).at(-1) ?? "";
       assert.ok(bar.length <= after.cols, `the bar fits in ${after.cols} columns: '${bar}'`);
-      await page.screenshot({ path: SCREENSHOT.replace(".png", "-narrow.png") });
+      await screenshot(page, "e2e-screenshot-narrow.png");
       assert.deepEqual(problems, []);
     });
   },
@@ -252,3 +267,74 @@ Deno.test("e2e: exit-after-time ends the run with the saving message", options, 
     assert.deepEqual(problems, []);
   });
 });
+
+/** Asks the page for something: fails unless its main thread answers within `ms`. */
+async function answersWithin(page: Page, ms: number): Promise<void> {
+  const answer = page.evaluate(() => 1);
+  const late = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the page did not answer in ${ms} ms`)), ms);
+    void answer.finally(() => clearTimeout(timer));
+  });
+  assert.equal(await Promise.race([answer, late]), 1);
+}
+
+Deno.test(
+  "e2e: hostile URL values are shown as text: no freeze, no spoofed screen, no link",
+  options,
+  async () => {
+    // The probe's vectors (issue 11, F3): a CSI REP that froze the tab, a screen clear with
+    // fake green text, the alternate screen, and an OSC 8 hyperlink.
+    const hostile = [
+      "x\x1b[2147483647b",
+      "\x1b[2J\x1b[H\x1b[32mALL CHECKS PASSED - enter your password below\x1b[0m",
+      "\x1b[?1049h\x1b[?25l",
+      "\x1b]8;;https://evil.example/phish\x1b\\CLICK-ME-TO-CONTINUE\x1b]8;;\x1b\\",
+    ];
+    await withBrowser(async (open, origin) => {
+      const query = new URLSearchParams([
+        ...hostile.map((value) => ["module", value]),
+        ["module", "cargo"],
+        ["seed", "1"],
+        ["speed-factor", "5"],
+      ]);
+      const url = `${origin}/?${query}`;
+      const { page, requests, problems } = await open(url);
+      await answersWithin(page, 5_000);
+      const seen = await waitForLine(page, COMPILING);
+      await answersWithin(page, 5_000);
+      const errors = seen.filter((line) => line.startsWith("error: "));
+      assert.equal(errors.length, hostile.length, seen.join("\n"));
+      for (const [i, value] of hostile.entries()) {
+        const shown = value.replaceAll("\x1b", "\\u{1b}");
+        // Shown as typed, escapes visible: so the OSC 8 link was never parsed into a link.
+        assert.ok(errors[i]?.includes(`'${shown}'`), `${errors[i]} lacks ${shown}`);
+      }
+      assert.ok(!seen.some((line) => line.startsWith("ALL CHECKS")), "spoofed text shown");
+      assert.deepEqual(await styleOf(page, "^error: ", "error:"), { bold: true, fg: 1 });
+      assert.deepEqual(problems, []);
+      assert.deepEqual(requests, [url]);
+    });
+  },
+);
+
+Deno.test(
+  "e2e: a huge address (200 000 characters, 2 000 parameters) neither freezes nor floods the page",
+  options,
+  async () => {
+    await withBrowser(async (open) => {
+      // From disk: the test server (like most servers) refuses such a long request line.
+      const url = `file://${PAGE_PATH}?module=${"q".repeat(200_000)}&${
+        "seed=1&".repeat(2_000)
+      }module=cargo`;
+      const { page, problems } = await open(url);
+      await answersWithin(page, 5_000);
+      const seen = await waitForLine(page, COMPILING);
+      const errors = seen.filter((line) => line.startsWith("error: "));
+      assert.ok(errors.length <= 8, `${errors.length} error lines`);
+      // Long lines wrap in the terminal: look at the text as one.
+      assert.match(seen.join(""), /'q{200}… \(200000 characters\)' for '--modules <MODULES>'/);
+      assert.match(errors.at(-1) ?? "", /more problems in the page's address are not shown/);
+      assert.deepEqual(problems, []);
+    });
+  },
+);
