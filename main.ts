@@ -49,6 +49,7 @@ import {
   writeStdout,
 } from "./core/platform.ts";
 import { runToExit } from "./core/runner.ts";
+import { fallbackColumns } from "./core/term_size.ts";
 import { Session } from "./core/session.ts";
 import { lazyModule, loadModules, MODULE_NAMES } from "./modules/registry.ts";
 
@@ -135,12 +136,11 @@ async function run(options: Options, color: boolean): Promise<number> {
   // A plain run loads each module only when the rotation first picks it.
   const selected = names.map(lazyModule);
   const size = terminalSize();
-  const columnsEnv = Number(envVar("COLUMNS"));
   let onClosedPipe = () => {};
   const sink = stdoutSink(() => onClosedPipe());
   const session = new Session({
     sink,
-    cols: size?.cols ?? (columnsEnv > 0 ? columnsEnv : 80),
+    cols: size?.cols ?? fallbackColumns(envVar("COLUMNS")),
     rows: size?.rows ?? 24,
     tty,
     color,

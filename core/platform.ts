@@ -6,6 +6,8 @@
  * @module
  */
 
+import { boundedSize } from "./term_size.ts";
+
 const encoder = new TextEncoder();
 
 /** Writes all of `text` to a stream, looping over partial writes. Returns false on a closed pipe. */
@@ -74,7 +76,7 @@ export function stderrIsTerminal(): boolean {
 export function terminalSize(): { cols: number; rows: number } | undefined {
   try {
     const { columns, rows } = Deno.consoleSize();
-    if (columns > 0 && rows > 0) return { cols: columns, rows };
+    if (columns > 0 && rows > 0) return boundedSize(columns, rows);
   } catch {
     // No terminal attached: the caller falls back to defaults.
   }

@@ -21,6 +21,7 @@ import {
 } from "./platform.ts";
 import { castHeader, CastRecorder, describeError } from "./record.ts";
 import { runRecorded } from "./record_run.ts";
+import { fallbackColumns } from "./term_size.ts";
 import type { RunSetup } from "./run_support.ts";
 import type { Module } from "./types.ts";
 
@@ -92,10 +93,9 @@ export async function runPanesOrRecording(
   }
   const fastForward = options.fastForward;
   const terminal = terminalSize();
-  const columnsEnv = Number(envVar("COLUMNS"));
   const size = fastForward
     ? options.recordSize ?? terminal ?? { cols: 80, rows: 24 }
-    : terminal ?? { cols: columnsEnv > 0 ? columnsEnv : 80, rows: 24 };
+    : terminal ?? { cols: fallbackColumns(envVar("COLUMNS")), rows: 24 };
   const epochMs = Date.now();
   let recorder: CastRecorder | undefined;
   if (options.record !== undefined) {
