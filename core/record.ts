@@ -133,8 +133,23 @@ export class CastRecorder {
   }
 }
 
-/** A short, human reason from an error (`No space left on device (os error 28)`). */
+/** Reasons worded for people, by the error code the runtime gives. */
+const REASONS: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the device (the disk is full)",
+  EDQUOT: "the disk quota is used up",
+  EISDIR: "it is a directory; give the name of a file to write",
+  EROFS: "the file system is read-only",
+  EFBIG: "the file has grown past what the file system allows",
+};
+
+/**
+ * A short, human reason from an error: a clear sentence for the errors a
+ * recording meets (disk full, a directory, a read-only disk), otherwise the
+ * runtime's own words (`No such file or directory (os error 2)`).
+ */
 export function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && REASONS[code] !== undefined) return REASONS[code];
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -10,7 +10,6 @@
 import type { ColorMode, Options } from "../cli/options.ts";
 import { UsageError } from "../cli/errors.ts";
 import {
-  createTextFile,
   envVar,
   noColorSet,
   randomSeed,
@@ -20,6 +19,7 @@ import {
   writeStderr,
 } from "./platform.ts";
 import { castHeader, CastRecorder, describeError } from "./record.ts";
+import { openCastFile } from "./record_file.ts";
 import { runRecorded } from "./record_run.ts";
 import { fallbackColumns } from "./term_size.ts";
 import type { RunSetup } from "./run_support.ts";
@@ -65,7 +65,7 @@ export function openRecorder(
     return `cannot record to '${path}': no permission to write it (under deno run, add --allow-write=${path})`;
   }
   try {
-    const recorder = new CastRecorder(createTextFile(path, force), header, { immediate });
+    const recorder = new CastRecorder(openCastFile(path, force), header, { immediate });
     if (recorder.failure) return `cannot record to '${path}': ${recorder.failure}`;
     return recorder;
   } catch (error) {
