@@ -255,17 +255,20 @@ Deno.test("in a terminal the width comes from the terminal and a resize is picke
 Deno.test("SIGTERM and SIGHUP exit 143 and 129 with the saving message", async () => {
   for (const [signal, code] of [["TERM", 143], ["HUP", 129]] as const) {
     const log = Deno.makeTempFileSync();
-    const out = await new Deno.Command("sh", {
-      args: [
-        "-c",
-        `"${Deno.execPath()}" run --quiet "${MAIN}" -m ${moduleName} --seed 1 > "$0" & pid=$!; sleep 1; kill -${signal} $pid; wait $pid; echo $?`,
-        log,
-      ],
-      cwd: ROOT,
-      stdin: "null",
-    }).output();
-    assert.equal(new TextDecoder().decode(out.stdout).trim(), String(code), signal);
-    assert.ok(Deno.readTextFileSync(log).endsWith("Saving work to disk...\n"), signal);
-    Deno.removeSync(log);
+    try {
+      const out = await new Deno.Command("sh", {
+        args: [
+          "-c",
+          `"${Deno.execPath()}" run --quiet "${MAIN}" -m ${moduleName} --seed 1 > "$0" & pid=$!; sleep 1; kill -${signal} $pid; wait $pid; echo $?`,
+          log,
+        ],
+        cwd: ROOT,
+        stdin: "null",
+      }).output();
+      assert.equal(new TextDecoder().decode(out.stdout).trim(), String(code), signal);
+      assert.ok(Deno.readTextFileSync(log).endsWith("Saving work to disk...\n"), signal);
+    } finally {
+      Deno.removeSync(log);
+    }
   }
 });

@@ -53,12 +53,23 @@ function answers(stdout: string, count: number): string[][] {
   return parts.map((part) => part.split("\n").filter((line) => line !== ""));
 }
 
-/** Writes `text` to a fresh temporary file named `name`; returns its path. */
-async function tempFile(name: string, text: string): Promise<string> {
+/**
+ * Writes `text` to a file named `name` in a fresh temporary folder, calls
+ * `use` with its path, and removes the folder again, whatever happens.
+ */
+async function withTempFile<T>(
+  name: string,
+  text: string,
+  use: (path: string) => Promise<T>,
+): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "denact_completions_" });
-  const path = `${dir}/${name}`;
-  await Deno.writeTextFile(path, text);
-  return path;
+  try {
+    const path = `${dir}/${name}`;
+    await Deno.writeTextFile(path, text);
+    return await use(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /**
@@ -74,29 +85,31 @@ export function bashWords(line: string): string[] {
 
 /** What bash offers for each line, calling the function `complete -p denact` names. */
 export async function completeBash(script: string, lines: readonly string[]): Promise<string[][]> {
-  const path = await tempFile("denact.bash", script);
-  const driver = [
-    `source ${bashQuote(path)}`,
-    `fn=$(complete -p denact | sed -E 's/.*-F ([^ ]+).*/\\1/')`,
-    "ask() {",
-    '  COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
-    '  COMPREPLY=(); "$fn" denact "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"',
-    `  printf '%s\\n' "\${COMPREPLY[@]}"; echo '${END}'`,
-    "}",
-    ...lines.map((line) => `ask ${bashWords(line).map(bashQuote).join(" ")}`),
-  ].join("\n");
-  return answers(await run("bash", ["--norc", "--noprofile", "-c", driver]), lines.length);
+  return await withTempFile("denact.bash", script, async (path) => {
+    const driver = [
+      `source ${bashQuote(path)}`,
+      `fn=$(complete -p denact | sed -E 's/.*-F ([^ ]+).*/\\1/')`,
+      "ask() {",
+      '  COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+      '  COMPREPLY=(); "$fn" denact "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"',
+      `  printf '%s\\n' "\${COMPREPLY[@]}"; echo '${END}'`,
+      "}",
+      ...lines.map((line) => `ask ${bashWords(line).map(bashQuote).join(" ")}`),
+    ].join("\n");
+    return answers(await run("bash", ["--norc", "--noprofile", "-c", driver]), lines.length);
+  });
 }
 
 /** What fish offers for each line (`complete -C`), without the descriptions. */
 export async function completeFish(script: string, lines: readonly string[]): Promise<string[][]> {
-  const path = await tempFile("denact.fish", script);
-  const driver = [
-    `source ${fishQuote(path)}`,
-    ...lines.map((line) => `complete -C ${fishQuote(line)}; echo '${END}'`),
-  ].join("\n");
-  const stdout = await run("fish", ["--no-config", "-c", driver]);
-  return answers(stdout, lines.length).map((offers) => offers.map((o) => o.split("\t")[0] ?? ""));
+  return await withTempFile("denact.fish", script, async (path) => {
+    const driver = [
+      `source ${fishQuote(path)}`,
+      ...lines.map((line) => `complete -C ${fishQuote(line)}; echo '${END}'`),
+    ].join("\n");
+    const stdout = await run("fish", ["--no-config", "-c", driver]);
+    return answers(stdout, lines.length).map((offers) => offers.map((o) => o.split("\t")[0] ?? ""));
+  });
 }
 
 /**
@@ -122,8 +135,11 @@ export async function completeElvish(
         `if (str:has-prefix $c ${elvishQuote(seed)}) { echo $c } }; echo '${END}'`;
     }),
   ].join("\n");
-  const path = await tempFile("driver.elv", driver);
-  return answers(await run("elvish", ["-norc", path]), lines.length);
+  return await withTempFile(
+    "driver.elv",
+    driver,
+    async (path) => answers(await run("elvish", ["-norc", path]), lines.length),
+  );
 }
 
 /**
@@ -132,31 +148,32 @@ export async function completeElvish(
  * `compadd` is wrapped to print every match; Tab triggers completion.
  */
 export async function completeZsh(script: string, lines: readonly string[]): Promise<string[][]> {
-  const path = await tempFile("_denact", script);
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  const setup = [
-    `fpath=(${bashQuote(dir)} $fpath); autoload -Uz compinit; compinit -u -D`,
-    "PROMPT=''; RPROMPT=''; zstyle ':completion:*' insert-tab false",
-    "__begin() { print }",
-    '__done() { print -r -- "<<<""END>>>"; compprefuncs=(__begin); comppostfuncs=(__done) }',
-    "compprefuncs=(__begin); comppostfuncs=(__done)",
-    'compadd() { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@";' +
-    ' return $?; fi; local -a hits; builtin compadd -A hits "$@"; local h;' +
-    ' for h in $hits; do print -r -- "<<<""M>>>$IPREFIX$h"; done; builtin compadd "$@" }',
-    "bindkey '^I' complete-word",
-  ];
-  const driver = [
-    "zmodload zsh/zpty",
-    "zpty z zsh -f -i",
-    ...setup.map((command) => `zpty -w z ${bashQuote(command)}`),
-    ...lines.flatMap((line) => [
-      `zpty -n -w z ${bashQuote(line)}$'\\t'`,
-      "zpty -r -m z out '*<<<END>>>*' || { print -u2 'no completion output'; exit 1 }",
-      "print -r -- \"$out\" | tr -d '\\r' | grep -a '^<<<M>>>' | sed 's/^<<<M>>>//' | sort -u",
-      `print -r -- '${END}'`,
-      "zpty -n -w z $'\\x15'",
-    ]),
-    "zpty -d z",
-  ].join("\n");
-  return answers(await run("zsh", ["-f", "-c", driver]), lines.length);
+  return await withTempFile("_denact", script, async (path) => {
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    const setup = [
+      `fpath=(${bashQuote(dir)} $fpath); autoload -Uz compinit; compinit -u -D`,
+      "PROMPT=''; RPROMPT=''; zstyle ':completion:*' insert-tab false",
+      "__begin() { print }",
+      '__done() { print -r -- "<<<""END>>>"; compprefuncs=(__begin); comppostfuncs=(__done) }',
+      "compprefuncs=(__begin); comppostfuncs=(__done)",
+      'compadd() { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@";' +
+      ' return $?; fi; local -a hits; builtin compadd -A hits "$@"; local h;' +
+      ' for h in $hits; do print -r -- "<<<""M>>>$IPREFIX$h"; done; builtin compadd "$@" }',
+      "bindkey '^I' complete-word",
+    ];
+    const driver = [
+      "zmodload zsh/zpty",
+      "zpty z zsh -f -i",
+      ...setup.map((command) => `zpty -w z ${bashQuote(command)}`),
+      ...lines.flatMap((line) => [
+        `zpty -n -w z ${bashQuote(line)}$'\\t'`,
+        "zpty -r -m z out '*<<<END>>>*' || { print -u2 'no completion output'; exit 1 }",
+        "print -r -- \"$out\" | tr -d '\\r' | grep -a '^<<<M>>>' | sed 's/^<<<M>>>//' | sort -u",
+        `print -r -- '${END}'`,
+        "zpty -n -w z $'\\x15'",
+      ]),
+      "zpty -d z",
+    ].join("\n");
+    return answers(await run("zsh", ["-f", "-c", driver]), lines.length);
+  });
 }

@@ -59,9 +59,13 @@ async function run(command: string, args: string[], input: string) {
 /** Renders roff with `man -l` (the file is read from a temporary path). */
 async function render(roff: string): Promise<string> {
   const path = await Deno.makeTempFile({ prefix: "denact_", suffix: ".1" });
-  await Deno.writeTextFile(path, roff);
-  const result = await run("man", ["-l", path], "");
-  await Deno.remove(path);
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    await Deno.writeTextFile(path, roff);
+    result = await run("man", ["-l", path], "");
+  } finally {
+    await Deno.remove(path);
+  }
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, "", "man -l writes no warnings");
   return result.stdout;
