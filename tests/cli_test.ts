@@ -8,9 +8,10 @@ import config from "../deno.json" with { type: "json" };
 import { OPTION_TABLE } from "../cli/options.ts";
 import { MODULES } from "../modules/mod.ts";
 import { replay } from "./harness.ts";
+import { PROGRAM, ROOT } from "./program.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const ROOT = new URL("..", import.meta.url).pathname;
+/** The program under test: the source, or the built bundle (tests/program.ts). */
+const MAIN = PROGRAM;
 
 interface Result {
   code: number;

@@ -16,6 +16,7 @@ import {
   completeZsh,
   hasCommand,
 } from "./completion_shells.ts";
+import { PROGRAM } from "./program.ts";
 
 /** Under CI on Linux (.ci/run, GitHub's ubuntu runner) every tool is installed: nothing skips. */
 const REQUIRED = Deno.env.get("CI") !== undefined && Deno.build.os === "linux";
@@ -124,7 +125,7 @@ for (const [shell, complete] of Object.entries(DRIVERS)) {
 
 async function programScript(shell: string): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", new URL("../main.ts", import.meta.url).pathname, "--print-completions", shell],
+    args: ["run", PROGRAM, "--print-completions", shell],
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -12,6 +12,7 @@ import { OPTION_TABLE, type OptionSpec } from "../cli/options.ts";
 import type { Module } from "../core/types.ts";
 import { MODULES } from "../modules/mod.ts";
 import { hasCommand } from "./completion_shells.ts";
+import { PROGRAM } from "./program.ts";
 
 /** Under CI on Linux (.ci/run, GitHub's ubuntu runner) every tool is installed: nothing skips. */
 const REQUIRED = Deno.env.get("CI") !== undefined && Deno.build.os === "linux";
@@ -173,7 +174,7 @@ Deno.test({
 
 Deno.test("--print-manpage prints today's page with no permission flags", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", new URL("../main.ts", import.meta.url).pathname, "--print-manpage"],
+    args: ["run", PROGRAM, "--print-manpage"],
     stdout: "piped",
     stderr: "piped",
   }).output();

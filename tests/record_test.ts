@@ -33,6 +33,7 @@ import {
   stamps,
   TEST_MODULES,
 } from "./panes_fixtures.ts";
+import { PROGRAM } from "./program.ts";
 
 /** A cast sink in memory; fails with `error` once `failAfter` writes have been made. */
 function memorySink(failAfter = Infinity): CastSink & { text: string; closed: boolean } {
@@ -310,7 +311,7 @@ async function denact(
   args: string[],
   permissions = ["-A"],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const main = new URL("../main.ts", import.meta.url).pathname;
+  const main = PROGRAM;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, main, ...args],
     stdout: "piped",
@@ -421,7 +422,7 @@ Deno.test({
     const file = `${dir}/full.cast`;
     try {
       // A 2 KiB file-size limit (with SIGXFSZ ignored) makes writes fail once the cast grows.
-      const main = new URL("../main.ts", import.meta.url).pathname;
+      const main = PROGRAM;
       const script = `trap '' XFSZ; ulimit -f 4; exec "${Deno.execPath()}" run -A "${main}" ` +
         `--record "${file}" --exit-after-time 1500ms -s 5 --seed 3`;
       const out = await new Deno.Command("sh", {
