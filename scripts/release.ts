@@ -4,6 +4,7 @@
  *
  * ```sh
  * deno run -A scripts/release.ts check-tag v0.1.0     # tag == deno.json version, notes exist
+ * deno task build                                     # bundle/, what is compiled
  * deno run -A scripts/release.ts compile [--target T] # dist/<target>/denact[.exe]
  * deno run -A scripts/release.ts package --target T --binary PATH
  * deno run -A scripts/release.ts checksums            # dist/SHA256SUMS
@@ -27,6 +28,7 @@ import {
   TARGETS,
   writeChecksums,
 } from "./release_lib.ts";
+import { BUNDLE_ENTRY } from "./build.ts";
 import { smoke } from "./smoke.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/^\/([A-Za-z]:)/, "$1");
@@ -69,8 +71,12 @@ async function main(args: string[]): Promise<number> {
     case "compile": {
       const t = target(values.target);
       const output = `${outDir}/${t}/${binaryName(t)}`;
+      const entry = `${ROOT}${BUNDLE_ENTRY}`;
+      if (!(await Deno.stat(entry).then(() => true, () => false))) {
+        throw new Error(`Cannot compile: ${BUNDLE_ENTRY} is missing (run deno task build first)`);
+      }
       await Deno.mkdir(`${outDir}/${t}`, { recursive: true });
-      const deno = compileArgs(t, output, `${ROOT}main.ts`);
+      const deno = compileArgs(t, output, entry);
       console.log(`deno ${deno.join(" ")}`);
       const { code } = await new Deno.Command(Deno.execPath(), {
         args: deno,

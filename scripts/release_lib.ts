@@ -65,8 +65,11 @@ export function binaryName(target: Target): string {
   return isWindows(target) ? "denact.exe" : "denact";
 }
 
-/** The `deno` arguments that compile `entry` for `target` into `output`. */
-export function compileArgs(target: Target, output: string, entry = "main.ts"): string[] {
+/**
+ * The `deno` arguments that compile `entry` for `target` into `output`. The
+ * entry is the built bundle (`deno task build`), the same code JSR gets.
+ */
+export function compileArgs(target: Target, output: string, entry = "bundle/main.js"): string[] {
   return ["compile", "--target", target, ...compilePermissions(target), "--output", output, entry];
 }
 

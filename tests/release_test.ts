@@ -61,7 +61,7 @@ Deno.test("compilePermissions() bakes in the env variables, one keep-awake helpe
   );
   const args = compileArgs("x86_64-pc-windows-msvc", "dist/w/denact.exe");
   assert.deepEqual(args.slice(0, 3), ["compile", "--target", "x86_64-pc-windows-msvc"]);
-  assert.deepEqual(args.slice(-3), ["--output", "dist/w/denact.exe", "main.ts"]);
+  assert.deepEqual(args.slice(-3), ["--output", "dist/w/denact.exe", "bundle/main.js"]);
 });
 
 Deno.test("every environment variable the program reads is baked in", async () => {
@@ -167,6 +167,8 @@ Deno.test("release.yml builds every target, checks the tag, smoke-runs, checksum
       "id-token: write",
       "deno publish --dry-run",
       "deno doc --lint main.ts",
+      "deno task build",
+      "deno task test:bundle",
       "scripts/release_check.ts",
       `DENO_VERSION: ${Deno.version.deno}`,
     ]
