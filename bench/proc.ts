@@ -39,3 +39,17 @@ export function median(values: readonly number[]): number {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Context switches of a process's main thread so far: each is a wake-up from a wait. */
+export function contextSwitches(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/status`);
+  const voluntary = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  const forced = Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  return voluntary + forced;
+}
+
+/** `median (min–max)` of some figures, with a unit and a number of decimals. */
+export function spread(values: readonly number[], unit: string, digits = 0): string {
+  const f = (v: number) => v.toFixed(digits);
+  return `${f(median(values))}${unit} (${f(Math.min(...values))}–${f(Math.max(...values))})`;
+}
