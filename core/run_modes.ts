@@ -22,6 +22,7 @@ import { castHeader, CastRecorder, describeError } from "./record.ts";
 import { openCastFile } from "./record_file.ts";
 import { runRecorded } from "./record_run.ts";
 import { fallbackColumns } from "./term_size.ts";
+import { echoed } from "./visible.ts";
 import type { RunSetup } from "./run_support.ts";
 import type { Module } from "./types.ts";
 
@@ -62,17 +63,19 @@ export function openRecorder(
 ): CastRecorder | string {
   if (path.trim() === "") return "cannot record: the file name is empty";
   if (!writeAllowed(path)) {
-    return `cannot record to '${path}': no permission to write it (under deno run, add --allow-write=${path})`;
+    return `cannot record to '${
+      echoed(path)
+    }': no permission to write it (under deno run, add --allow-write=${echoed(path)})`;
   }
   try {
     const recorder = new CastRecorder(openCastFile(path, force), header, { immediate });
-    if (recorder.failure) return `cannot record to '${path}': ${recorder.failure}`;
+    if (recorder.failure) return `cannot record to '${echoed(path)}': ${recorder.failure}`;
     return recorder;
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists) {
-      return `cannot record to '${path}': the file exists (add --force to overwrite it)`;
+      return `cannot record to '${echoed(path)}': the file exists (add --force to overwrite it)`;
     }
-    return `cannot record to '${path}': ${describeError(error)}`;
+    return `cannot record to '${echoed(path)}': ${describeError(error)}`;
   }
 }
 
@@ -129,11 +132,15 @@ export async function runPanesOrRecording(
     const seconds = (recorder.lastMs / 1000).toFixed(1);
     if (recorder.failure !== undefined) {
       writeStderr(
-        `error: recording to '${options.record}' failed: ${recorder.failure}; the recording is incomplete\n`,
+        `error: recording to '${
+          echoed(options.record ?? "")
+        }' failed: ${recorder.failure}; the recording is incomplete\n`,
       );
       if (code === 0) code = 1;
     } else if (fastForward) {
-      writeStderr(`Recorded ${seconds} s (${recorder.events} events) to ${options.record}\n`);
+      writeStderr(
+        `Recorded ${seconds} s (${recorder.events} events) to ${echoed(options.record ?? "")}\n`,
+      );
     }
   }
   return code;

@@ -211,3 +211,10 @@ Deno.test("the CLI echoes hostile values escaped: exit 2, one error line, no byt
     /^error: invalid value '\\u\{1b\}\]0;pwned\\u\{7\}\\u\{1b\}\[2J'/,
   );
 });
+
+Deno.test("--record echoes its file name escaped in every message", async () => {
+  const r = await spawn(["--record", "\x1b[2J\x1b]0;x\x07.cast", "--exit-after-time", "1s"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: cannot record to '\\u\{1b\}\[2J\\u\{1b\}\]0;x\\u\{7\}\.cast'/);
+  assert.ok(!CONTROL.test(r.stderr.replaceAll("\n", "")), JSON.stringify(r.stderr));
+});
