@@ -23,6 +23,47 @@ export class StopSignal extends Error {
 /** Why a run ended. */
 export type StopCause = "modules" | "time" | "SIGINT" | "SIGTERM" | "SIGHUP" | "pipe";
 
+/**
+ * Timers on wall time: the only way the engine waits for real. Hosts pass
+ * theirs (a browser, a test's fake); {@linkcode REAL_TIMERS} is the default.
+ */
+export interface Timers {
+  /** Milliseconds since the program started. */
+  now(): number;
+  /** Calls `fn` after `ms` milliseconds (any length); returns a function that cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+/** The longest delay one `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Real timers: `performance.now()` and `setTimeout`, chained for delays past
+ * {@linkcode MAX_TIMER_MS} (a single longer timeout would fire at once).
+ */
+export const REAL_TIMERS: Timers = {
+  now: () => performance.now(),
+  after(ms, fn) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const due = performance.now() + Math.max(0, ms);
+    const arm = () => {
+      const left = due - performance.now();
+      timer = left > MAX_TIMER_MS
+        ? setTimeout(arm, MAX_TIMER_MS)
+        : setTimeout(fn, Math.max(0, left));
+    };
+    arm();
+    return () => clearTimeout(timer);
+  },
+};
+
+/**
+ * Wall milliseconds a run may go on without a turn of the event loop: however
+ * far behind its pretend clock (high speed, instant lines, fast-forward), a
+ * run yields at least this often, so signals and time limits are acted on.
+ */
+export const YIELD_EVERY_MS = 50;
+
 /** The pretend clock modules read for timestamps and elapsed figures. */
 export interface PretendClock {
   /** Pretend milliseconds since the program started. */
@@ -52,11 +93,16 @@ export interface ClockOptions {
   instant?: () => boolean;
   /** Waits shorter than this many real milliseconds are coalesced. */
   minWaitMs?: number;
-  /** Real time source in milliseconds (default `performance.now`). */
+  /** Wall timers for real waits and yields (default {@linkcode REAL_TIMERS}). */
+  timers?: Timers;
+  /** Real time source in milliseconds (default `timers.now`). */
   realNow?: () => number;
   /** Real milliseconds already elapsed since program start when the clock is made. */
   startedAgoMs?: number;
-  /** Stop the run once this many real (or virtual) milliseconds have elapsed since start. */
+  /**
+   * Virtual clocks only: stop the run once this many virtual milliseconds have
+   * elapsed since start (tests). Real runs put their limit on the host's timers.
+   */
   stopAfterMs?: number;
 }
 
@@ -76,9 +122,10 @@ export class Clock implements PretendClock {
   #skippedReal = 0;
   #stopAfter: number;
   #stopped: StopCause | undefined;
-  #pending: { timer: ReturnType<typeof setTimeout>; reject: (e: unknown) => void } | undefined;
-  #waits = 0;
-  #lastYield = 0;
+  #timers: Timers;
+  #pending: { cancel: () => void; reject: (e: unknown) => void } | undefined;
+  #lastYield: number;
+  #suspendedAt: number | undefined;
 
   /** Creates a clock. */
   constructor(options: ClockOptions) {
@@ -89,7 +136,15 @@ export class Clock implements PretendClock {
     this.#beforeWait = options.beforeWait ?? (() => {});
     this.#instant = options.instant ?? (() => false);
     this.#minWait = options.minWaitMs ?? 8;
-    this.#realNow = options.realNow ?? (() => performance.now());
+    const timers = options.timers ?? REAL_TIMERS;
+    this.#timers = timers;
+    this.#realNow = options.realNow ?? (() => timers.now());
+    this.#lastYield = this.#realNow();
+    if (options.stopAfterMs !== undefined && !this.virtual) {
+      throw new RangeError(
+        "stopAfterMs is for virtual clocks; put a real limit on the host's timers",
+      );
+    }
     const ago = options.startedAgoMs ?? 0;
     this.#realStart = this.#realNow() - (this.virtual ? 0 : ago);
     this.#virtualNow = this.virtual ? ago : 0;
@@ -120,9 +175,20 @@ export class Clock implements PretendClock {
     return this.virtual ? this.#virtualNow : this.#realNow() - this.#realStart;
   }
 
-  /** How many real (or virtual) waits have happened: one per frame. */
-  get waits(): number {
-    return this.#waits;
+  /**
+   * The process is being stopped (Ctrl-Z): real time from now until
+   * {@linkcode Clock.resume} does not count, so the run does not race to
+   * catch up afterwards.
+   */
+  suspend(): void {
+    this.#suspendedAt ??= this.#realNow();
+  }
+
+  /** The process continues after {@linkcode Clock.suspend}. */
+  resume(): void {
+    if (this.#suspendedAt === undefined) return;
+    if (!this.virtual) this.#realStart += this.#realNow() - this.#suspendedAt;
+    this.#suspendedAt = undefined;
   }
 
   /** Why the clock was stopped, if it was. */
@@ -137,7 +203,7 @@ export class Clock implements PretendClock {
     const pending = this.#pending;
     if (pending) {
       this.#pending = undefined;
-      clearTimeout(pending.timer);
+      pending.cancel();
       pending.reject(new StopSignal(cause));
     }
   }
@@ -149,33 +215,39 @@ export class Clock implements PretendClock {
     this.#pretend += step;
     if (this.#instant()) {
       this.#skippedReal += step / this.speed;
-      return this.virtual ? Promise.resolve() : this.#yieldNow();
+      return this.#yieldIfDue();
     }
     const target = this.#pretend / this.speed - this.#skippedReal;
     if (this.virtual) return this.#virtualWait(target);
     const remaining = this.#realStart + target - this.#realNow();
-    if (remaining < this.#minWait) return Promise.resolve();
+    if (remaining < this.#minWait) return this.#yieldIfDue();
     return this.#realWait(remaining);
   }
 
   /**
-   * In instant mode no real wait happens, so every 50 ms of real time the clock
-   * still yields to the event loop once (signals, resizes) and flushes the screen.
+   * A sleep that needs no wait (instant lines, behind schedule, virtual time)
+   * still lets the event loop turn once every {@linkcode YIELD_EVERY_MS} of wall
+   * time, so signals, resizes and the time limit are heard. A real clock also
+   * flushes the screen then; a virtual one does not, so its bytes never depend
+   * on wall time.
    */
-  #yieldNow(): Promise<void> {
+  #yieldIfDue(): Promise<void> {
     const now = this.#realNow();
-    if (now - this.#lastYield < 50) return Promise.resolve();
+    if (now - this.#lastYield < YIELD_EVERY_MS) return Promise.resolve();
     this.#lastYield = now;
-    this.#beforeWait();
+    if (!this.virtual) this.#beforeWait();
     return new Promise<void>((resolve, reject) => {
-      setTimeout(() => (this.#stopped ? reject(new StopSignal(this.#stopped)) : resolve()), 0);
+      this.#timers.after(0, () => {
+        this.#lastYield = this.#realNow();
+        if (this.#stopped) reject(new StopSignal(this.#stopped));
+        else resolve();
+      });
     });
   }
 
   #virtualWait(target: number): Promise<void> {
-    if (target - this.#virtualNow < this.#minWait) return Promise.resolve();
+    if (target - this.#virtualNow < this.#minWait) return this.#yieldIfDue();
     this.#beforeWait();
-    this.#waits++;
     this.#virtualNow = Math.min(target, this.#stopAfter);
     if (target >= this.#stopAfter) this.stop("time");
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
@@ -184,15 +256,15 @@ export class Clock implements PretendClock {
 
   #realWait(remaining: number): Promise<void> {
     this.#beforeWait();
-    this.#waits++;
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancel = this.#timers.after(remaining, () => {
         this.#pending = undefined;
+        this.#lastYield = this.#realNow();
         if (this.#stopped) reject(new StopSignal(this.#stopped));
         else resolve();
-      }, remaining);
-      this.#pending = { timer, reject };
+      });
+      this.#pending = { cancel, reject };
     });
   }
 }
