@@ -23,7 +23,7 @@ export interface WebTerminal {
  * Output xterm.js may hold unparsed before the page waits for it: well below
  * the 50 MB at which xterm.js discards writes ("write data discarded").
  */
-export const MAX_UNPARSED_CHARS = 1024 * 1024;
+const MAX_UNPARSED_CHARS = 1024 * 1024;
 
 /** A host writing into `term`. `timers` are the page's (default: the runtime's). */
 export function browserHost(term: WebTerminal, timers: Timers = REAL_TIMERS): Host {
@@ -41,6 +41,10 @@ export function browserHost(term: WebTerminal, timers: Timers = REAL_TIMERS): Ho
     write(chunk) {
       unparsed += chunk.length;
       term.write(chunk, parsed(chunk.length));
+    },
+    backlog() {
+      if (unparsed <= MAX_UNPARSED_CHARS) return undefined;
+      return new Promise((resolve) => waiters.push(resolve));
     },
     drain(limitMs) {
       if (unparsed <= MAX_UNPARSED_CHARS) return Promise.resolve();

@@ -144,26 +144,93 @@ function listen(signal: Deno.Signal, listener: () => void): () => void {
 /** The byte Ctrl-C sends in raw mode. */
 const CTRL_C = 0x03;
 
-/** The Deno terminal host for one run. */
-export function denoHost(): Host {
+/**
+ * Output queued beyond this many bytes makes the run wait (backpressure): a
+ * slow or stalled reader slows the run down instead of filling memory.
+ */
+const MAX_QUEUED_BYTES = 256 * 1024;
+
+/** Where the Deno host writes its output (stdout; a fake in tests). */
+export interface OutputStream {
+  write(p: Uint8Array): Promise<number>;
+}
+
+/**
+ * The Deno terminal host for one run. Output is written asynchronously, in
+ * order, so that a signal is heard even while a write waits on a stalled
+ * reader (a synchronous write would block the only thread).
+ */
+export function denoHost(stdout: OutputStream = Deno.stdout): Host {
   const stops = new Set<(cause: OutsideStop) => void>();
   const stopAll = (cause: OutsideStop) => {
     for (const stop of [...stops]) stop(cause);
   };
   let outputOpen = true;
   let outputFailure: string | undefined;
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let writing = false;
+  let waiters: (() => void)[] = [];
+  const wake = () => {
+    const ready = waiters;
+    waiters = [];
+    ready.forEach((resume) => resume());
+  };
+  const close = (error: unknown) => {
+    outputOpen = false;
+    queue.length = 0;
+    queued = 0;
+    if (isTerminalGone(error)) return stopAll("SIGHUP");
+    if (!isClosedPipe(error)) {
+      outputFailure = error instanceof Error ? error.message : String(error);
+    }
+    stopAll("pipe");
+  };
+  const pump = async () => {
+    writing = true;
+    while (queue.length > 0) {
+      const bytes = queue[0] as Uint8Array;
+      try {
+        let rest = bytes;
+        while (rest.length > 0) rest = rest.subarray(await stdout.write(rest));
+      } catch (error) {
+        close(error);
+        break;
+      }
+      queue.shift();
+      queued -= bytes.length;
+      if (queued <= MAX_QUEUED_BYTES / 2) wake();
+    }
+    writing = false;
+    wake();
+  };
+  const waitFor = (done: () => boolean, limitMs: number) => {
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const cancel = Number.isFinite(limitMs) ? REAL_TIMERS.after(limitMs, resolve) : () => {};
+      const check = () => {
+        if (!done()) return void waiters.push(check);
+        cancel();
+        resolve();
+      };
+      waiters.push(check);
+    });
+  };
   return {
     time: { kind: "real", timers: REAL_TIMERS },
     write(chunk) {
-      if (!outputOpen) return;
-      const result = writeAll(Deno.stdout, chunk);
-      if (result === "ok") return;
-      outputOpen = false;
-      if (result === "terminal gone") return stopAll("SIGHUP");
-      if (result !== "closed") outputFailure = result.failure;
-      stopAll("pipe");
+      if (!outputOpen || chunk.length === 0) return;
+      const bytes = encoder.encode(chunk);
+      queue.push(bytes);
+      queued += bytes.length;
+      if (!writing) pump();
     },
-    drain: () => Promise.resolve(),
+    backlog() {
+      return queued > MAX_QUEUED_BYTES
+        ? waitFor(() => queued <= MAX_QUEUED_BYTES / 2, Number.POSITIVE_INFINITY)
+        : undefined;
+    },
+    drain: (limitMs) => waitFor(() => !writing, limitMs),
     onStop(stop) {
       stops.add(stop);
       const removers = EXIT_SIGNALS

@@ -35,6 +35,11 @@ export interface Host {
   /** Writes program output (the screen). After the output closed, drops it. */
   write(chunk: string): void;
   /**
+   * While too much output waits to leave the process, a promise that resolves
+   * once enough has left: the run waits for it (backpressure). Otherwise undefined.
+   */
+  backlog(): Promise<void> | undefined;
+  /**
    * Waits, at most `limitMs` of wall time, until written output has left the
    * process (a stalled reader may never take it).
    */

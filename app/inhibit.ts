@@ -16,7 +16,7 @@ interface InhibitPlan {
 }
 
 /** The helper command for an OS, given our process id and the reason text. */
-export function inhibitPlan(os: string, pid: number, reason: string): InhibitPlan | undefined {
+function inhibitPlan(os: string, pid: number, reason: string): InhibitPlan | undefined {
   switch (os) {
     case "linux":
       return {

@@ -82,16 +82,16 @@ export interface RunPlan {
  * Frame interval in a terminal: about ten frames a second, the rate real tools
  * redraw at; each wake-up of the runtime costs CPU whatever it draws.
  */
-export const TERMINAL_FRAME_MS = 100;
+const TERMINAL_FRAME_MS = 100;
 /**
  * Frame interval in a pipe: one write a second. Plain output is paced by
  * pretend time, so the bytes are the same as at any other interval.
  */
 export const PIPE_FRAME_MS = 1000;
 /** Frame interval on virtual time (fast-forward): fine-grained, as it costs no wake-ups. */
-export const VIRTUAL_FRAME_MS = 8;
+const VIRTUAL_FRAME_MS = 8;
 /** The widest `COLUMNS` taken as a terminal width; wider values are clamped. */
-export const MAX_COLUMNS = 1000;
+const MAX_COLUMNS = 1000;
 
 /** Decides whether to colour: `--color` first, then NO_COLOR, FORCE_COLOR, then the terminal. */
 export function resolveColor(
@@ -112,7 +112,7 @@ export function resolveColor(
 }
 
 /** Colour for a fast-forward recording: meant for a terminal player, so `auto` means on. */
-export function recordingColor(mode: ColorMode, noColor: boolean): boolean {
+function recordingColor(mode: ColorMode, noColor: boolean): boolean {
   return mode === "always" || (mode === "auto" && !noColor);
 }
 

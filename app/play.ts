@@ -19,7 +19,7 @@ import type { Host } from "./host.ts";
 import type { RunPlan } from "./plan.ts";
 
 /** The reason the keep-awake helper gives the system. */
-export const KEEP_AWAKE_REASON = "Pretending to work (denact)";
+const KEEP_AWAKE_REASON = "Pretending to work (denact)";
 
 /** How a run ended. */
 export interface Ending {
@@ -157,6 +157,7 @@ function playSingle(
     startedAgoMs: timers.now(),
     frameMs: plan.frameMs,
     timers: host.time.kind === "real" ? host.time.timers : host.time.wall,
+    backlog: () => host.backlog(),
   };
   const session = timeline ? new TimelineSession(options, timeline) : new Session(options);
   const stop = (cause: StopCause) => {
@@ -203,6 +204,8 @@ function playSingle(
 
 /** Hides the cursor: the first event of a pane recording. */
 const HIDE_CURSOR = "\x1b[?25l";
+/** Resets the pen and shows the cursor: the last event of a pane recording. */
+const SHOW_CURSOR = "\x1b[0m\x1b[?25h";
 
 function playPanes(
   plan: RunPlan,
@@ -280,6 +283,7 @@ function playPanes(
       return { code: 1, cause: undefined, error };
     } finally {
       leave();
+      recorder?.output(timeline.now(), SHOW_CURSOR);
       removeAll(removers);
       for (const pane of display.panes) pane.dispose();
     }

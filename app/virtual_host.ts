@@ -28,7 +28,7 @@ export interface VirtualHostOptions {
 
 /** A host on virtual time; see the module documentation. */
 export class VirtualHost implements Host {
-  readonly time: HostTime;
+  readonly time: Extract<HostTime, { kind: "virtual" }>;
   /** Output written, when there is no base host. */
   output = "";
   /** Reports made, when there is no base host. */
@@ -62,6 +62,10 @@ export class VirtualHost implements Host {
     } else {
       this.output += chunk;
     }
+  }
+
+  backlog(): Promise<void> | undefined {
+    return this.#base && !this.#mute ? this.#base.backlog() : undefined;
   }
 
   drain(limitMs: number): Promise<void> {

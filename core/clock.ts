@@ -35,7 +35,7 @@ export interface Timers {
 }
 
 /** The longest delay one `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Real timers: `performance.now()` and `setTimeout`, chained for delays past
@@ -97,6 +97,11 @@ export interface ClockOptions {
   timers?: Timers;
   /** Real time source in milliseconds (default `timers.now`). */
   realNow?: () => number;
+  /**
+   * Backpressure: while output is waiting to leave, a promise for when it has;
+   * every real wait and yield waits for it too.
+   */
+  backlog?: () => Promise<void> | undefined;
   /** Real milliseconds already elapsed since program start when the clock is made. */
   startedAgoMs?: number;
   /**
@@ -123,6 +128,7 @@ export class Clock implements PretendClock {
   #stopAfter: number;
   #stopped: StopCause | undefined;
   #timers: Timers;
+  #backlog: () => Promise<void> | undefined;
   #pending: { cancel: () => void; reject: (e: unknown) => void } | undefined;
   #lastYield: number;
   #suspendedAt: number | undefined;
@@ -140,6 +146,7 @@ export class Clock implements PretendClock {
     this.#timers = timers;
     this.#realNow = options.realNow ?? (() => timers.now());
     this.#lastYield = this.#realNow();
+    this.#backlog = options.backlog ?? (() => undefined);
     if (options.stopAfterMs !== undefined && !this.virtual) {
       throw new RangeError(
         "stopAfterMs is for virtual clocks; put a real limit on the host's timers",
@@ -237,12 +244,23 @@ export class Clock implements PretendClock {
     this.#lastYield = now;
     if (!this.virtual) this.#beforeWait();
     return new Promise<void>((resolve, reject) => {
-      this.#timers.after(0, () => {
-        this.#lastYield = this.#realNow();
-        if (this.#stopped) reject(new StopSignal(this.#stopped));
-        else resolve();
-      });
+      const cancel = this.#timers.after(0, () => this.#proceed(resolve, reject));
+      this.#pending = { cancel, reject };
     });
+  }
+
+  /** After a wait: once any output backlog has cleared, go on (or stop). */
+  #proceed(resolve: () => void, reject: (e: unknown) => void): void {
+    this.#lastYield = this.#realNow();
+    const backlog = this.#stopped ? undefined : this.#backlog();
+    if (backlog) {
+      this.#pending = { cancel: () => {}, reject };
+      backlog.then(() => this.#proceed(resolve, reject));
+      return;
+    }
+    this.#pending = undefined;
+    if (this.#stopped) reject(new StopSignal(this.#stopped));
+    else resolve();
   }
 
   #virtualWait(target: number): Promise<void> {
@@ -258,12 +276,7 @@ export class Clock implements PretendClock {
     this.#beforeWait();
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
     return new Promise<void>((resolve, reject) => {
-      const cancel = this.#timers.after(remaining, () => {
-        this.#pending = undefined;
-        this.#lastYield = this.#realNow();
-        if (this.#stopped) reject(new StopSignal(this.#stopped));
-        else resolve();
-      });
+      const cancel = this.#timers.after(remaining, () => this.#proceed(resolve, reject));
       this.#pending = { cancel, reject };
     });
   }

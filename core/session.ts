@@ -55,6 +55,8 @@ export interface SessionOptions {
   timers?: Timers;
   /** Real time source for the clock (tests). */
   realNow?: () => number;
+  /** Backpressure from the output (see `ClockOptions.backlog`). */
+  backlog?: () => Promise<void> | undefined;
 }
 
 /** Terminal facts that change on resize. */
@@ -97,6 +99,7 @@ export class Session {
       stopAfterMs: options.exitAfterMs,
       timers: options.timers,
       realNow: options.realNow,
+      backlog: options.backlog,
       minWaitMs: options.frameMs,
     });
     const renderer = options.tty
