@@ -64,6 +64,20 @@ export const REAL_TIMERS: Timers = {
  */
 export const YIELD_EVERY_MS = 50;
 
+/**
+ * When the event loop last turned, per source of wall time, shared by every
+ * clock on it: once {@linkcode YIELD_EVERY_MS} have passed, every clock (the
+ * panes each have one) yields at its next sleep, so the loop turns even with
+ * several runs busy at once.
+ */
+const LAST_TURN = new WeakMap<Timers, { at: number }>();
+
+function lastTurn(timers: Timers): { at: number } {
+  let turn = LAST_TURN.get(timers);
+  if (!turn) LAST_TURN.set(timers, turn = { at: timers.now() });
+  return turn;
+}
+
 /** The pretend clock modules read for timestamps and elapsed figures. */
 export interface PretendClock {
   /** Pretend milliseconds since the program started. */
@@ -130,7 +144,7 @@ export class Clock implements PretendClock {
   #timers: Timers;
   #backlog: () => Promise<void> | undefined;
   #pending: { cancel: () => void; reject: (e: unknown) => void } | undefined;
-  #lastYield: number;
+  #lastTurn: { at: number };
   #suspendedAt: number | undefined;
 
   /** Creates a clock. */
@@ -145,7 +159,7 @@ export class Clock implements PretendClock {
     const timers = options.timers ?? REAL_TIMERS;
     this.#timers = timers;
     this.#realNow = options.realNow ?? (() => timers.now());
-    this.#lastYield = this.#realNow();
+    this.#lastTurn = lastTurn(timers);
     this.#backlog = options.backlog ?? (() => undefined);
     if (options.stopAfterMs !== undefined && !this.virtual) {
       throw new RangeError(
@@ -239,23 +253,26 @@ export class Clock implements PretendClock {
    * on wall time.
    */
   #yieldIfDue(): Promise<void> {
-    const now = this.#realNow();
-    if (now - this.#lastYield < YIELD_EVERY_MS) return Promise.resolve();
-    this.#lastYield = now;
+    const asked = this.#timers.now();
+    if (asked - this.#lastTurn.at < YIELD_EVERY_MS) return Promise.resolve();
     if (!this.virtual) this.#beforeWait();
     return new Promise<void>((resolve, reject) => {
-      const cancel = this.#timers.after(0, () => this.#proceed(resolve, reject));
+      const cancel = this.#timers.after(0, () => this.#proceed(resolve, reject, asked));
       this.#pending = { cancel, reject };
     });
   }
 
-  /** After a wait: once any output backlog has cleared, go on (or stop). */
-  #proceed(resolve: () => void, reject: (e: unknown) => void): void {
-    this.#lastYield = this.#realNow();
+  /**
+   * After a wait that began at `asked`: once any output backlog has cleared,
+   * go on (or stop). The first clock back after a turn of the event loop
+   * starts the next shared window; the others share it.
+   */
+  #proceed(resolve: () => void, reject: (e: unknown) => void, asked: number): void {
+    if (this.#lastTurn.at <= asked) this.#lastTurn.at = this.#timers.now();
     const backlog = this.#stopped ? undefined : this.#backlog();
     if (backlog) {
       this.#pending = { cancel: () => {}, reject };
-      backlog.then(() => this.#proceed(resolve, reject));
+      backlog.then(() => this.#proceed(resolve, reject, this.#timers.now()));
       return;
     }
     this.#pending = undefined;
@@ -276,7 +293,8 @@ export class Clock implements PretendClock {
     this.#beforeWait();
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
     return new Promise<void>((resolve, reject) => {
-      const cancel = this.#timers.after(remaining, () => this.#proceed(resolve, reject));
+      const asked = this.#timers.now();
+      const cancel = this.#timers.after(remaining, () => this.#proceed(resolve, reject, asked));
       this.#pending = { cancel, reject };
     });
   }
