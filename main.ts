@@ -111,7 +111,9 @@ export async function main(args: readonly string[]): Promise<number> {
     : names.map(lazyModule);
   const terminal = denoHost();
   const host = plan.fastForward ? new VirtualHost({ base: terminal, mute: true }) : terminal;
-  return (await play(plan, host, modules).done).code;
+  // The panes (and their terminal emulator) load only when asked for: start-up stays light.
+  const loadPanes = () => import("./app/panes.ts");
+  return (await play(plan, host, modules, { loadPanes }).done).code;
 }
 
 if (import.meta.main) {

@@ -162,6 +162,8 @@ export interface OutputStream {
  */
 export function denoHost(stdout: OutputStream = Deno.stdout): Host {
   const stops = new Set<(cause: OutsideStop) => void>();
+  /** Why the output closed, for listeners that come after it did. */
+  let closedBy: OutsideStop | undefined;
   const stopAll = (cause: OutsideStop) => {
     for (const stop of [...stops]) stop(cause);
   };
@@ -180,16 +182,16 @@ export function denoHost(stdout: OutputStream = Deno.stdout): Host {
     outputOpen = false;
     queue.length = 0;
     queued = 0;
-    if (isTerminalGone(error)) return stopAll("SIGHUP");
-    if (!isClosedPipe(error)) {
+    if (!isTerminalGone(error) && !isClosedPipe(error)) {
       outputFailure = error instanceof Error ? error.message : String(error);
     }
-    stopAll("pipe");
+    closedBy = isTerminalGone(error) ? "SIGHUP" : "pipe";
+    stopAll(closedBy);
   };
   const pump = async () => {
     writing = true;
     while (queue.length > 0) {
-      const bytes = queue[0] as Uint8Array;
+      const bytes = queue[0];
       try {
         let rest = bytes;
         while (rest.length > 0) rest = rest.subarray(await stdout.write(rest));
@@ -233,6 +235,7 @@ export function denoHost(stdout: OutputStream = Deno.stdout): Host {
     drain: (limitMs) => waitFor(() => !writing, limitMs),
     onStop(stop) {
       stops.add(stop);
+      if (closedBy !== undefined) stop(closedBy);
       const removers = EXIT_SIGNALS
         .filter((signal) => Deno.build.os !== "windows" || signal === "SIGINT")
         .map((signal) => listen(signal, () => stop(signal)));

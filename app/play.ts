@@ -39,11 +39,25 @@ export interface Playing {
   readonly done: Promise<Ending>;
 }
 
+/** The pane machinery, loaded on demand (see `panes.ts`). */
+export type PanesKit = typeof import("./panes.ts");
+
+/** What a host's surroundings add to a run. */
+export interface PlayOptions {
+  /** Loads the panes; without it, a pane plan cannot be played (the page has no panes). */
+  loadPanes?: () => Promise<PanesKit>;
+}
+
 /** Wall time a signal leaves for output still on its way out (a stalled reader may never take it). */
 const DRAIN_ON_SIGNAL_MS = 200;
 
 /** Plays `plan` on `host` with `modules` (the selected ones, resolved). */
-export function play(plan: RunPlan, host: Host, modules: readonly Module[]): Playing {
+export function play(
+  plan: RunPlan,
+  host: Host,
+  modules: readonly Module[],
+  options: PlayOptions = {},
+): Playing {
   const recording = openRecording(plan, host);
   if (typeof recording === "string") {
     host.report(`error: ${recording}\n`);
@@ -51,7 +65,7 @@ export function play(plan: RunPlan, host: Host, modules: readonly Module[]): Pla
   }
   const timers: Timers = host.time.kind === "real" ? host.time.timers : host.time.timeline;
   const run = plan.mode === "panes"
-    ? playPanes(plan, host, modules, recording, timers)
+    ? playPanes(plan, host, modules, recording, timers, options)
     : playSingle(plan, host, modules, recording, timers);
   const done = run.done.then(async (ending) => {
     await host.drain(isSignal(ending.cause) ? DRAIN_ON_SIGNAL_MS : Number.POSITIVE_INFINITY);
@@ -113,17 +127,15 @@ function removeAll(removers: readonly (() => void)[]): void {
   for (const remove of removers) remove();
 }
 
-/** The limits and listeners every mode shares; returns their removers. */
-function wire(
-  plan: RunPlan,
-  host: Host,
-  timers: Timers,
-  stop: (cause: StopCause) => void,
-): (() => void)[] {
+/** `--exit-after-time`, counted from program start on `timers`; returns its remover. */
+function limit(plan: RunPlan, timers: Timers, stop: (cause: StopCause) => void): () => void {
+  if (plan.exitAfterMs === undefined) return () => {};
+  return timers.after(plan.exitAfterMs - timers.now(), () => stop("time"));
+}
+
+/** The outside events every mode listens to, and the keep-awake lock; returns their removers. */
+function listen(plan: RunPlan, host: Host, stop: (cause: StopCause) => void): (() => void)[] {
   const removers = [host.onStop(stop)];
-  if (plan.exitAfterMs !== undefined) {
-    removers.push(timers.after(plan.exitAfterMs - timers.now(), () => stop("time")));
-  }
   if (plan.inhibit && !plan.fastForward) {
     const lock = host.keepAwake(KEEP_AWAKE_REASON);
     if (lock) removers.push(() => lock.release());
@@ -164,8 +176,12 @@ function playSingle(
     session.clock.stop(cause);
     timeline?.stop(cause);
   };
-  const removers = wire(plan, host, timers, stop);
-  if (plan.tty && !plan.fastForward) {
+  const removers = [limit(plan, timers, stop)];
+  let ended = false;
+  const listenNow = () => {
+    if (ended) return;
+    removers.push(...listen(plan, host, stop));
+    if (!plan.tty || plan.fastForward) return;
     removers.push(host.onResize((cols, rows) => {
       recorder?.resize(timers.now(), cols, rows);
       session.resize(cols, rows);
@@ -179,7 +195,11 @@ function playSingle(
       // After `fg` the cursor is wherever the shell left it: the next frame draws there.
       () => session.clock.resume(),
     ));
-  }
+  };
+  // Live, the listeners wait for the first turn of the event loop: the first frame is
+  // drawn (and its write under way) before that work, and no signal can be handled sooner.
+  if (host.time.kind === "real") removers.push(host.time.timers.after(0, listenNow));
+  else listenNow();
   const run = async (): Promise<Ending> => {
     timeline?.join();
     try {
@@ -195,6 +215,7 @@ function playSingle(
       session.screen.finish();
       return { code: 1, cause: undefined, error };
     } finally {
+      ended = true;
       timeline?.leave();
       removeAll(removers);
     }
@@ -213,13 +234,13 @@ function playPanes(
   modules: readonly Module[],
   recorder: CastRecorder | undefined,
   timers: Timers,
+  options: PlayOptions,
 ): Playing {
   const run = async (): Promise<Ending> => {
-    // The panes (and their terminal emulator) load only when asked for: start-up stays light.
-    const [{ PaneDisplay }, { ENTER_SCREEN, RESTORE_SCREEN }] = await Promise.all([
-      import("../core/panes/display.ts"),
-      import("../core/panes/compositor.ts"),
-    ]);
+    if (!options.loadPanes) {
+      return { code: 1, cause: undefined, error: new Error("panes are not available here") };
+    }
+    const { PaneDisplay, ENTER_SCREEN, RESTORE_SCREEN } = await options.loadPanes();
     const live = !plan.fastForward;
     const timeline: Timeline = host.time.kind === "virtual"
       ? host.time.timeline
@@ -246,7 +267,8 @@ function playPanes(
     });
     // The time limit and signals are on the host's own timers, not the panes' timeline:
     // they are heard even while the panes are behind.
-    const removers = wire(plan, host, timers, (cause) => display.stop(cause));
+    const stop = (cause: StopCause) => display.stop(cause);
+    const removers = [limit(plan, timers, stop), ...listen(plan, host, stop)];
     let giveKeyboardBack = () => {};
     let onScreen = false;
     const enter = () => {

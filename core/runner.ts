@@ -34,7 +34,7 @@ export function pickNext(
   const candidates = previous && modules.some((m) => m.name !== previous.name)
     ? modules.filter((m) => m.name !== previous.name)
     : modules;
-  return candidates[Math.floor(next() * candidates.length)] as Module;
+  return candidates[Math.floor(next() * candidates.length)];
 }
 
 /**

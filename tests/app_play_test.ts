@@ -20,6 +20,8 @@ import { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
 import { TEST_EPOCH_MS } from "./harness.ts";
 
+const loadPanes = () => import("../app/panes.ts");
+
 /** Prints a numbered line every pretend second, with a live line below, ten times. */
 const ticker: Module = {
   name: "ticker",
@@ -152,7 +154,7 @@ async function playMode(
       else host.stop(outside.cause);
     });
   }
-  const ending = await play(plan, host, modules).done;
+  const ending = await play(plan, host, modules, { loadPanes }).done;
   const file = host.files.get("run.cast");
   const shown = mode.options.fastForward && file
     ? parseCast(file.text).events.filter((e) => e[1] === "o").map((e) => e[2]).join("")

@@ -196,7 +196,13 @@ Deno.test("a terminal closed under the program (EIO) ends it as a hang-up: exit 
   });
   if (plan instanceof Error) throw plan;
   const host = denoHost(failing);
-  const ending = await play(plan, host, [gone]).done;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ending = await Promise.race([
+    play(plan, host, [gone]).done,
+    new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error("the run went on after its output failed")), 10_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   assert.equal(ending.code, 129);
   assert.equal(ending.cause, "SIGHUP");
   assert.equal(host.outputFailure, undefined);

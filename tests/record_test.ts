@@ -92,7 +92,8 @@ async function playRecorded(
   const plan = planRun(options, FACTS);
   assert.ok(!(plan instanceof Error), String(plan));
   const host = new VirtualHost();
-  const { code } = await play({ ...plan, cols, rows }, host, modules).done;
+  const loadPanes = () => import("../app/panes.ts");
+  const { code } = await play({ ...plan, cols, rows }, host, modules, { loadPanes }).done;
   const file = host.files.get("memory");
   assert.ok(file, "no recording was made");
   return { code, text: file.text, closed: file.closed };

@@ -162,8 +162,8 @@ export abstract class Timeline implements Timers {
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(entry, heap[parent] as Entry)) break;
-      heap[i] = heap[parent] as Entry;
+      if (!before(entry, heap[parent])) break;
+      heap[i] = heap[parent];
       i = parent;
     }
     heap[i] = entry;
@@ -180,9 +180,9 @@ export abstract class Timeline implements Timers {
       const l = 2 * i + 1;
       if (l >= heap.length) break;
       const r = l + 1;
-      const child = r < heap.length && before(heap[r] as Entry, heap[l] as Entry) ? r : l;
-      if (!before(heap[child] as Entry, last)) break;
-      heap[i] = heap[child] as Entry;
+      const child = r < heap.length && before(heap[r], heap[l]) ? r : l;
+      if (!before(heap[child], last)) break;
+      heap[i] = heap[child];
       i = child;
     }
     heap[i] = last;
