@@ -239,6 +239,11 @@ Deno.test("a plain run's module graph leaves out @xterm/headless; --panes reache
   assert.equal(config.imports["@xterm/headless"].startsWith("npm:"), true);
 });
 
+Deno.test("the panes load the @xterm/headless that deno.json pins", async () => {
+  const { XTERM_SPECIFIER } = await import("../core/panes/xterm.ts");
+  assert.equal(XTERM_SPECIFIER, config.imports["@xterm/headless"]);
+});
+
 Deno.test("the README's usage block is the --help text", () => {
   const readme = read("README.md");
   const start = readme.indexOf("## Usage\n\n```\n");
