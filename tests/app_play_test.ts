@@ -13,7 +13,7 @@ import { play } from "../app/play.ts";
 import { VirtualHost } from "../app/virtual_host.ts";
 import { defaultOptions, type Options } from "../cli/options.ts";
 import { UsageError } from "../cli/errors.ts";
-import type { StopCause } from "../core/clock.ts";
+import { REAL_TIMERS, type StopCause } from "../core/clock.ts";
 import { parseCast } from "../core/record.ts";
 import { SAVING_MESSAGE } from "../core/runner.ts";
 import { Session } from "../core/session.ts";
@@ -312,4 +312,21 @@ Deno.test("plan: a pipe gets one frame a second; the bytes are those of any othe
   const fine = await bytes(100);
   assert.ok(fine.includes("progress"), "the live region shows in a pipe at its throttled rate");
   assert.equal(await bytes(PIPE_FRAME_MS), fine);
+});
+
+Deno.test("timers past 2^31-1 ms are chained, never fired at once (the page uses them too)", () => {
+  const delays: number[] = [];
+  const original = globalThis.setTimeout;
+  let fired = false;
+  globalThis.setTimeout = ((_fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return 0;
+  }) as unknown as typeof setTimeout;
+  try {
+    REAL_TIMERS.after(30 * 86_400_000, () => fired = true)();
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  assert.deepEqual(delays, [2 ** 31 - 1], "one 24.8-day step, then another");
+  assert.equal(fired, false);
 });
