@@ -32,55 +32,34 @@
  */
 
 import config from "./deno.json" with { type: "json" };
-import { type ColorMode, type Options, usesPanesOrRecording } from "./cli/options.ts";
+import type { Options } from "./cli/options.ts";
 import { UsageError } from "./cli/errors.ts";
 import { parseCommandLine } from "./cli/parse.ts";
 import {
-  envVar,
+  denoHost,
   noColorSet,
-  onExitSignal,
-  onResize,
-  randomSeed,
+  processFacts,
   stderrIsTerminal,
   stdoutIsTerminal,
-  stdoutSink,
   terminalSize,
   writeStderr,
   writeStdout,
-} from "./core/platform.ts";
-import { runToExit } from "./core/runner.ts";
-import { fallbackColumns } from "./core/term_size.ts";
-import { Session } from "./core/session.ts";
+} from "./app/deno_host.ts";
+import { planRun, resolveColor } from "./app/plan.ts";
+import { play } from "./app/play.ts";
+import { VirtualHost } from "./app/virtual_host.ts";
 import { lazyModule, loadModules, MODULE_NAMES } from "./modules/registry.ts";
 
 /** The version, from deno.json (the single source of truth). */
 export const VERSION: string = config.version;
 
-/** Decides whether to colour: `--color` first, then NO_COLOR, FORCE_COLOR, then the terminal. */
-function resolveColor(
-  mode: ColorMode,
-  isTerminal: boolean,
-  noColor: boolean,
-  forceColor: string | undefined,
-): boolean {
-  if (mode === "always") return true;
-  if (mode === "never") return false;
-  if (noColor) return false;
-  if (
-    forceColor !== undefined && forceColor !== "" && forceColor !== "0" && forceColor !== "false"
-  ) {
-    return true;
-  }
-  return isTerminal;
-}
-
-/**
- * Frame interval of a CLI run: about ten frames a second, the rate real tools
- * redraw at; each wake-up of the runtime costs CPU whatever it draws.
- */
-const CLI_FRAME_MS = 100;
-
 const bold = (enabled: boolean) => (s: string) => enabled ? `\x1b[1m${s}\x1b[0m` : s;
+
+/** Prints a usage error to stderr; returns its exit code, 2. */
+function usageError(error: UsageError): number {
+  writeStderr(error.format(stderrIsTerminal() && !noColorSet()));
+  return 2;
+}
 
 /** Runs the program with `args`; resolves with the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -89,19 +68,7 @@ export async function main(args: readonly string[]): Promise<number> {
     options = parseCommandLine(args, MODULE_NAMES);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    writeStderr(error.format(stderrIsTerminal() && !noColorSet()));
-    return 2;
-  }
-  const stdoutColor = resolveColor(
-    options.color,
-    stdoutIsTerminal(),
-    noColorSet(),
-    envVar("FORCE_COLOR"),
-  );
-  if (options.help) {
-    const { helpText } = await import("./cli/help.ts");
-    writeStdout(helpText(VERSION, bold(stdoutColor), Math.min(terminalSize()?.cols ?? 80, 100)));
-    return 0;
+    return usageError(error);
   }
   if (options.version) {
     writeStdout(`denact ${VERSION}\n`);
@@ -110,6 +77,18 @@ export async function main(args: readonly string[]): Promise<number> {
   if (options.printCompletions) {
     const { completionScript } = await import("./cli/completions.ts");
     writeStdout(completionScript(options.printCompletions, MODULE_NAMES));
+    return 0;
+  }
+  const facts = processFacts();
+  const stdoutColor = resolveColor(
+    options.color,
+    facts.stdoutIsTerminal,
+    facts.noColor,
+    facts.forceColor,
+  );
+  if (options.help) {
+    const { helpText } = await import("./cli/help.ts");
+    writeStdout(helpText(VERSION, bold(stdoutColor), Math.min(terminalSize()?.cols ?? 80, 100)));
     return 0;
   }
   if (options.printManpage) {
@@ -122,66 +101,19 @@ export async function main(args: readonly string[]): Promise<number> {
     writeStdout(listText(await loadModules(), bold(stdoutColor)));
     return 0;
   }
-  return await run(options, stdoutColor);
-}
-
-async function run(options: Options, color: boolean): Promise<number> {
-  const names = options.modules.length > 0 ? options.modules : MODULE_NAMES;
-  const tty = stdoutIsTerminal();
-  if (usesPanesOrRecording(options)) {
-    // Panes show each module's signature, so these load every selected module up front.
-    const { runPanesOrRecording } = await import("./core/run_modes.ts");
-    return await runPanesOrRecording(options, color, await loadModules(names), tty);
-  }
-  // A plain run loads each module only when the rotation first picks it.
-  const selected = names.map(lazyModule);
-  const size = terminalSize();
-  let onClosedPipe = () => {};
-  const sink = stdoutSink(() => onClosedPipe());
-  const session = new Session({
-    sink,
-    cols: size?.cols ?? fallbackColumns(envVar("COLUMNS")),
-    rows: size?.rows ?? 24,
-    tty,
-    color,
-    speed: options.speedFactor,
-    seed: options.seed ?? randomSeed(),
-    epochMs: Date.now(),
-    utcOffsetMinutes: -new Date().getTimezoneOffset(),
-    instantLines: options.instantPrintLines,
-    startedAgoMs: performance.now(),
-    frameMs: CLI_FRAME_MS,
-  });
-  onClosedPipe = () => session.clock.stop("pipe");
-  const active = session;
-  const removeSignals = onExitSignal((signal) => active.clock.stop(signal));
-  const removeResize = tty ? onResize((cols, rows) => active.resize(cols, rows)) : () => {};
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (options.exitAfterTime !== undefined) {
-    timer = setTimeout(
-      () => active.clock.stop("time"),
-      Math.max(0, options.exitAfterTime - performance.now()),
-    );
-  }
-  const inhibitor = options.inhibit
-    ? (await import("./core/inhibit.ts")).startInhibitor(
-      "Pretending to work (denact)",
-      (message) => writeStderr(message + "\n"),
-    )
-    : undefined;
-  try {
-    return await runToExit(active, {
-      modules: selected,
-      ...(options.exitAfterModules !== undefined
-        ? { exitAfterModules: options.exitAfterModules }
-        : {}),
-    }, writeStderr);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    removeSignals();
-    removeResize();
-    inhibitor?.release();
-  }
+  const plan = planRun(options, facts);
+  if (plan instanceof UsageError) return usageError(plan);
+  const names = plan.modules.length > 0 ? plan.modules : MODULE_NAMES;
+  // Panes show each module's signature, so they load every selected module up front;
+  // a single session loads each module only when the rotation first picks it.
+  const modules = plan.mode === "panes" || plan.record !== undefined
+    ? await loadModules(names)
+    : names.map(lazyModule);
+  const terminal = denoHost();
+  const host = plan.fastForward ? new VirtualHost({ base: terminal, mute: true }) : terminal;
+  // The panes (and their terminal emulator) load only when asked for: start-up stays light.
+  const loadPanes = () => import("./app/panes.ts");
+  return (await play(plan, host, modules, { loadPanes }).done).code;
 }
 
 if (import.meta.main) {

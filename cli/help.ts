@@ -12,7 +12,7 @@ import { OPTION_TABLE, type OptionSpec } from "./options.ts";
 export const ABOUT = "A nonsense activity generator";
 
 /** `-s, --speed-factor <SPEED_FACTOR>` as the help's left column shows it. */
-export function optionLabel(spec: OptionSpec): string {
+function optionLabel(spec: OptionSpec): string {
   const short = spec.short ? `-${spec.short}, ` : "    ";
   return `${short}--${spec.long}${spec.value ? ` <${spec.value}>` : ""}`;
 }

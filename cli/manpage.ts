@@ -35,7 +35,7 @@ function prose(text: string): string[] {
 }
 
 /** `\fB\-s\fR, \fB\-\-speed\-factor\fR \fISPEED_FACTOR\fR`: the tag of an option entry. */
-export function optionTag(spec: OptionSpec): string {
+function optionTag(spec: OptionSpec): string {
   const names = [
     ...(spec.short ? [`\\fB${roffEscape(`-${spec.short}`)}\\fR`] : []),
     `\\fB${roffEscape(`--${spec.long}`)}\\fR`,
@@ -59,7 +59,7 @@ function optionBody(spec: OptionSpec): string[] {
 }
 
 /** The OPTIONS section entries for `table`: a tagged paragraph per option. */
-export function optionsSection(table: readonly OptionSpec[]): string[] {
+function optionsSection(table: readonly OptionSpec[]): string[] {
   return table.flatMap((spec) => [".TP", optionTag(spec), ...optionBody(spec)]);
 }
 

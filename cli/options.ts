@@ -42,7 +42,7 @@ export interface Options {
   version: boolean;
 }
 
-/** Whether the command line uses panes or recording (main.ts hands such runs to core/run_modes.ts). */
+/** Whether the command line uses panes or recording (such runs load every module up front). */
 export function usesPanesOrRecording(options: Options): boolean {
   return options.panes !== undefined || options.record !== undefined || options.fastForward ||
     options.force || options.recordSize !== undefined;

@@ -23,6 +23,61 @@ export class StopSignal extends Error {
 /** Why a run ended. */
 export type StopCause = "modules" | "time" | "SIGINT" | "SIGTERM" | "SIGHUP" | "pipe";
 
+/**
+ * Timers on wall time: the only way the engine waits for real. Hosts pass
+ * theirs (a browser, a test's fake); {@linkcode REAL_TIMERS} is the default.
+ */
+export interface Timers {
+  /** Milliseconds since the program started. */
+  now(): number;
+  /** Calls `fn` after `ms` milliseconds (any length); returns a function that cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+/** The longest delay one `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Real timers: `performance.now()` and `setTimeout`, chained for delays past
+ * {@linkcode MAX_TIMER_MS} (a single longer timeout would fire at once).
+ */
+export const REAL_TIMERS: Timers = {
+  now: () => performance.now(),
+  after(ms, fn) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const due = performance.now() + Math.max(0, ms);
+    const arm = () => {
+      const left = due - performance.now();
+      timer = left > MAX_TIMER_MS
+        ? setTimeout(arm, MAX_TIMER_MS)
+        : setTimeout(fn, Math.max(0, left));
+    };
+    arm();
+    return () => clearTimeout(timer);
+  },
+};
+
+/**
+ * Wall milliseconds a run may go on without a turn of the event loop: however
+ * far behind its pretend clock (high speed, instant lines, fast-forward), a
+ * run yields at least this often, so signals and time limits are acted on.
+ */
+export const YIELD_EVERY_MS = 50;
+
+/**
+ * When the event loop last turned, per source of wall time, shared by every
+ * clock on it: once {@linkcode YIELD_EVERY_MS} have passed, every clock (the
+ * panes each have one) yields at its next sleep, so the loop turns even with
+ * several runs busy at once.
+ */
+const LAST_TURN = new WeakMap<Timers, { at: number }>();
+
+function lastTurn(timers: Timers): { at: number } {
+  let turn = LAST_TURN.get(timers);
+  if (!turn) LAST_TURN.set(timers, turn = { at: timers.now() });
+  return turn;
+}
+
 /** The pretend clock modules read for timestamps and elapsed figures. */
 export interface PretendClock {
   /** Pretend milliseconds since the program started. */
@@ -52,11 +107,21 @@ export interface ClockOptions {
   instant?: () => boolean;
   /** Waits shorter than this many real milliseconds are coalesced. */
   minWaitMs?: number;
-  /** Real time source in milliseconds (default `performance.now`). */
+  /** Wall timers for real waits and yields (default {@linkcode REAL_TIMERS}). */
+  timers?: Timers;
+  /** Real time source in milliseconds (default `timers.now`). */
   realNow?: () => number;
+  /**
+   * Backpressure: while output is waiting to leave, a promise for when it has;
+   * every real wait and yield waits for it too.
+   */
+  backlog?: () => Promise<void> | undefined;
   /** Real milliseconds already elapsed since program start when the clock is made. */
   startedAgoMs?: number;
-  /** Stop the run once this many real (or virtual) milliseconds have elapsed since start. */
+  /**
+   * Virtual clocks only: stop the run once this many virtual milliseconds have
+   * elapsed since start (tests). Real runs put their limit on the host's timers.
+   */
   stopAfterMs?: number;
 }
 
@@ -76,9 +141,11 @@ export class Clock implements PretendClock {
   #skippedReal = 0;
   #stopAfter: number;
   #stopped: StopCause | undefined;
-  #pending: { timer: ReturnType<typeof setTimeout>; reject: (e: unknown) => void } | undefined;
-  #waits = 0;
-  #lastYield = 0;
+  #timers: Timers;
+  #backlog: () => Promise<void> | undefined;
+  #pending: { cancel: () => void; reject: (e: unknown) => void } | undefined;
+  #lastTurn: { at: number };
+  #suspendedAt: number | undefined;
 
   /** Creates a clock. */
   constructor(options: ClockOptions) {
@@ -89,7 +156,16 @@ export class Clock implements PretendClock {
     this.#beforeWait = options.beforeWait ?? (() => {});
     this.#instant = options.instant ?? (() => false);
     this.#minWait = options.minWaitMs ?? 8;
-    this.#realNow = options.realNow ?? (() => performance.now());
+    const timers = options.timers ?? REAL_TIMERS;
+    this.#timers = timers;
+    this.#realNow = options.realNow ?? (() => timers.now());
+    this.#lastTurn = lastTurn(timers);
+    this.#backlog = options.backlog ?? (() => undefined);
+    if (options.stopAfterMs !== undefined && !this.virtual) {
+      throw new RangeError(
+        "stopAfterMs is for virtual clocks; put a real limit on the host's timers",
+      );
+    }
     const ago = options.startedAgoMs ?? 0;
     this.#realStart = this.#realNow() - (this.virtual ? 0 : ago);
     this.#virtualNow = this.virtual ? ago : 0;
@@ -120,9 +196,20 @@ export class Clock implements PretendClock {
     return this.virtual ? this.#virtualNow : this.#realNow() - this.#realStart;
   }
 
-  /** How many real (or virtual) waits have happened: one per frame. */
-  get waits(): number {
-    return this.#waits;
+  /**
+   * The process is being stopped (Ctrl-Z): real time from now until
+   * {@linkcode Clock.resume} does not count, so the run does not race to
+   * catch up afterwards.
+   */
+  suspend(): void {
+    this.#suspendedAt ??= this.#realNow();
+  }
+
+  /** The process continues after {@linkcode Clock.suspend}. */
+  resume(): void {
+    if (this.#suspendedAt === undefined) return;
+    if (!this.virtual) this.#realStart += this.#realNow() - this.#suspendedAt;
+    this.#suspendedAt = undefined;
   }
 
   /** Why the clock was stopped, if it was. */
@@ -137,7 +224,7 @@ export class Clock implements PretendClock {
     const pending = this.#pending;
     if (pending) {
       this.#pending = undefined;
-      clearTimeout(pending.timer);
+      pending.cancel();
       pending.reject(new StopSignal(cause));
     }
   }
@@ -149,33 +236,53 @@ export class Clock implements PretendClock {
     this.#pretend += step;
     if (this.#instant()) {
       this.#skippedReal += step / this.speed;
-      return this.virtual ? Promise.resolve() : this.#yieldNow();
+      return this.#yieldIfDue();
     }
     const target = this.#pretend / this.speed - this.#skippedReal;
     if (this.virtual) return this.#virtualWait(target);
     const remaining = this.#realStart + target - this.#realNow();
-    if (remaining < this.#minWait) return Promise.resolve();
+    if (remaining < this.#minWait) return this.#yieldIfDue();
     return this.#realWait(remaining);
   }
 
   /**
-   * In instant mode no real wait happens, so every 50 ms of real time the clock
-   * still yields to the event loop once (signals, resizes) and flushes the screen.
+   * A sleep that needs no wait (instant lines, behind schedule, virtual time)
+   * still lets the event loop turn once every {@linkcode YIELD_EVERY_MS} of wall
+   * time, so signals, resizes and the time limit are heard. A real clock also
+   * flushes the screen then; a virtual one does not, so its bytes never depend
+   * on wall time.
    */
-  #yieldNow(): Promise<void> {
-    const now = this.#realNow();
-    if (now - this.#lastYield < 50) return Promise.resolve();
-    this.#lastYield = now;
-    this.#beforeWait();
+  #yieldIfDue(): Promise<void> {
+    const asked = this.#timers.now();
+    if (asked - this.#lastTurn.at < YIELD_EVERY_MS) return Promise.resolve();
+    if (!this.virtual) this.#beforeWait();
     return new Promise<void>((resolve, reject) => {
-      setTimeout(() => (this.#stopped ? reject(new StopSignal(this.#stopped)) : resolve()), 0);
+      const cancel = this.#timers.after(0, () => this.#proceed(resolve, reject, asked));
+      this.#pending = { cancel, reject };
     });
   }
 
+  /**
+   * After a wait that began at `asked`: once any output backlog has cleared,
+   * go on (or stop). The first clock back after a turn of the event loop
+   * starts the next shared window; the others share it.
+   */
+  #proceed(resolve: () => void, reject: (e: unknown) => void, asked: number): void {
+    if (this.#lastTurn.at <= asked) this.#lastTurn.at = this.#timers.now();
+    const backlog = this.#stopped ? undefined : this.#backlog();
+    if (backlog) {
+      this.#pending = { cancel: () => {}, reject };
+      backlog.then(() => this.#proceed(resolve, reject, this.#timers.now()));
+      return;
+    }
+    this.#pending = undefined;
+    if (this.#stopped) reject(new StopSignal(this.#stopped));
+    else resolve();
+  }
+
   #virtualWait(target: number): Promise<void> {
-    if (target - this.#virtualNow < this.#minWait) return Promise.resolve();
+    if (target - this.#virtualNow < this.#minWait) return this.#yieldIfDue();
     this.#beforeWait();
-    this.#waits++;
     this.#virtualNow = Math.min(target, this.#stopAfter);
     if (target >= this.#stopAfter) this.stop("time");
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
@@ -184,15 +291,11 @@ export class Clock implements PretendClock {
 
   #realWait(remaining: number): Promise<void> {
     this.#beforeWait();
-    this.#waits++;
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending = undefined;
-        if (this.#stopped) reject(new StopSignal(this.#stopped));
-        else resolve();
-      }, remaining);
-      this.#pending = { timer, reject };
+      const asked = this.#timers.now();
+      const cancel = this.#timers.after(remaining, () => this.#proceed(resolve, reject, asked));
+      this.#pending = { cancel, reject };
     });
   }
 }

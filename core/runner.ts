@@ -34,7 +34,7 @@ export function pickNext(
   const candidates = previous && modules.some((m) => m.name !== previous.name)
     ? modules.filter((m) => m.name !== previous.name)
     : modules;
-  return candidates[Math.floor(next() * candidates.length)] as Module;
+  return candidates[Math.floor(next() * candidates.length)];
 }
 
 /**
@@ -82,25 +82,4 @@ export function endSession(session: Session, cause: StopCause): void {
   session.screen.settle();
   session.screen.line(SAVING_MESSAGE);
   session.screen.flush();
-}
-
-/**
- * Runs the rotation to its end, ends the session, and returns the exit code.
- * An unexpected error from a module restores the terminal, is reported through
- * `report` as one line, and gives exit code 1 (never a stack trace).
- */
-export async function runToExit(
-  session: Session,
-  options: RotationOptions,
-  report: (message: string) => void,
-): Promise<number> {
-  try {
-    const cause = await runRotation(session, options);
-    endSession(session, cause);
-    return EXIT_CODES[cause];
-  } catch (error) {
-    session.screen.finish();
-    report(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
 }

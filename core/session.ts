@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Clock } from "./clock.ts";
+import { Clock, type Timers } from "./clock.ts";
 import { Rng } from "./rng.ts";
 import { PlainRenderer, Screen, type Sink, TerminalRenderer } from "./screen.ts";
 import { createStyle, type Style } from "./style.ts";
@@ -36,7 +36,11 @@ export interface SessionOptions {
   utcOffsetMinutes?: number;
   /** The first N permanent lines appear without waiting. */
   instantLines?: number;
-  /** End the run after this many real milliseconds since program start. */
+  /**
+   * Virtual clocks only (tests, benchmarks): end the run once this many virtual
+   * milliseconds have passed since program start. A real run puts its limit on
+   * its host's timers (app/play.ts); setting this without `virtual` throws.
+   */
   exitAfterMs?: number;
   /** Real milliseconds that passed between program start and this session. */
   startedAgoMs?: number;
@@ -47,8 +51,12 @@ export interface SessionOptions {
    * frame (default 8). The CLI uses 100: about ten frames a second, as real tools redraw.
    */
   frameMs?: number;
+  /** Wall timers for the clock's real waits and yields (default: the runtime's). */
+  timers?: Timers;
   /** Real time source for the clock (tests). */
   realNow?: () => number;
+  /** Backpressure from the output (see `ClockOptions.backlog`). */
+  backlog?: () => Promise<void> | undefined;
 }
 
 /** Terminal facts that change on resize. */
@@ -88,11 +96,11 @@ export class Session {
       epochMs: options.epochMs,
       utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
       startedAgoMs: options.startedAgoMs ?? 0,
-      ...(options.exitAfterMs !== undefined && options.virtual
-        ? { stopAfterMs: options.exitAfterMs }
-        : {}),
-      ...(options.realNow ? { realNow: options.realNow } : {}),
-      ...(options.frameMs !== undefined ? { minWaitMs: options.frameMs } : {}),
+      stopAfterMs: options.exitAfterMs,
+      timers: options.timers,
+      realNow: options.realNow,
+      backlog: options.backlog,
+      minWaitMs: options.frameMs,
     });
     const renderer = options.tty
       ? new TerminalRenderer(options.sink, cols, rows)

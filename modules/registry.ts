@@ -24,7 +24,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   download: async () => (await import("./download.ts")).download,
   julia: async () => (await import("./julia.ts")).julia,
   kernel_compile: async () => (await import("./kernel_compile.ts")).kernel_compile,
-  llm_training: async () => (await import("./llm_training/mod.ts")).llmTraining,
+  llm_training: async () => (await import("./llm_training/mod.ts")).llm_training,
   memdump: async () => (await import("./memdump.ts")).memdump,
   mkinitcpio: async () => (await import("./mkinitcpio.ts")).mkinitcpio,
   rkhunter: async () => (await import("./rkhunter.ts")).rkhunter,

@@ -37,7 +37,7 @@ export function isWindows(target: Target): boolean {
   return target.includes("windows");
 }
 
-/** The keep-awake helper `--inhibit` runs on the target's OS (see core/inhibit.ts). */
+/** The keep-awake helper `--inhibit` runs on the target's OS (see app/inhibit.ts). */
 export function inhibitHelper(target: Target): string {
   if (target.includes("linux")) return "systemd-inhibit";
   if (target.includes("apple")) return "caffeinate";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { captureModule } from "./harness.ts";
 import { Rng } from "../core/rng.ts";
 import type { Context, Module } from "../core/types.ts";
-import { llmTraining, runFlavour } from "../modules/llm_training/mod.ts";
+import { llm_training as llmTraining, runFlavour } from "../modules/llm_training/mod.ts";
 import {
   DATASETS,
   GPUS,

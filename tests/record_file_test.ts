@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { castHeader, CastRecorder, describeError, parseCast } from "../core/record.ts";
-import { lineSafeSink, type WritableFile } from "../core/record_file.ts";
+import { lineSafeSink, type WritableFile } from "../app/record_file.ts";
 import { PROGRAM, ROOT } from "./program.ts";
 
 /** A file on a disk with `room` bytes free: the write that crosses it is partial, then ENOSPC. */

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { StopSignal } from "../core/clock.ts";
 import { PaneDisplay } from "../core/panes/display.ts";
-import { runPanes } from "../core/panes/run.ts";
 import { VirtualTimeline } from "../core/panes/timeline.ts";
 import {
   castHeader,
@@ -16,10 +15,10 @@ import {
   type ParsedCast,
   parseRecordSize,
 } from "../core/record.ts";
-import { runRecorded } from "../core/record_run.ts";
-import { combinationProblem } from "../core/run_modes.ts";
-import { usesPanesOrRecording } from "../cli/options.ts";
-import type { RunSetup } from "../core/run_support.ts";
+import { combinationProblem, planRun, type ProcessFacts } from "../app/plan.ts";
+import { play } from "../app/play.ts";
+import { VirtualHost } from "../app/virtual_host.ts";
+import { type Options, usesPanesOrRecording } from "../cli/options.ts";
 import { endSession, runRotation } from "../core/runner.ts";
 import { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
@@ -71,6 +70,36 @@ function assertValidCast(
   }
 }
 
+/** The process facts of these tests: a 80x24 terminal, no environment. */
+const FACTS: ProcessFacts = {
+  stdoutIsTerminal: false,
+  size: undefined,
+  columns: undefined,
+  noColor: false,
+  forceColor: undefined,
+  term: undefined,
+  epochMs: TEST_EPOCH_MS,
+  utcOffsetMinutes: 0,
+  randomSeed: 0n,
+};
+
+/** Plays `options` on a virtual host through the same plan and play the CLI uses. */
+async function playRecorded(
+  options: Options,
+  modules: readonly Module[],
+  cols: number,
+  rows: number,
+): Promise<{ code: number; text: string; closed: boolean }> {
+  const plan = planRun(options, FACTS);
+  assert.ok(!(plan instanceof Error), String(plan));
+  const host = new VirtualHost();
+  const loadPanes = () => import("../app/panes.ts");
+  const { code } = await play({ ...plan, cols, rows }, host, modules, { loadPanes }).done;
+  const file = host.files.get("memory");
+  assert.ok(file, "no recording was made");
+  return { code, text: file.text, closed: file.closed };
+}
+
 /** A recorded single-session fast-forward run of `modules`. */
 async function recordSession(
   modules: readonly Module[],
@@ -78,31 +107,18 @@ async function recordSession(
   cols = 80,
   rows = 24,
 ): Promise<{ cast: ParsedCast; code: number }> {
-  const sink = memorySink();
-  const recorder = new CastRecorder(sink, castHeader(cols, rows, TEST_EPOCH_MS, "xterm-256color"));
-  const setup: RunSetup = {
-    options: optionsWith({
-      fastForward: true,
-      record: "memory",
-      speedFactor: fields.speed ?? 1,
-      exitAfterTime: fields.exitAfterTime,
-      exitAfterModules: fields.exitAfterModules,
-    }),
-    color: true,
-    modules,
-    cols,
-    rows,
-    tty: false,
+  const options = optionsWith({
+    fastForward: true,
+    record: "memory",
+    speedFactor: fields.speed ?? 1,
+    exitAfterTime: fields.exitAfterTime,
+    exitAfterModules: fields.exitAfterModules,
     seed: fields.seed,
-    epochMs: TEST_EPOCH_MS,
-    utcOffsetMinutes: 0,
-    recorder,
-  };
-  const code = await runRecorded(setup);
-  recorder.close();
-  assert.equal(recorder.failure, undefined);
-  assert.ok(sink.closed);
-  return { cast: parseCast(sink.text), code };
+    color: "always",
+  });
+  const { code, text, closed } = await playRecorded(options, modules, cols, rows);
+  assert.ok(closed);
+  return { cast: parseCast(text), code };
 }
 
 Deno.test("CastRecorder writes a v2 header and [time, code, data] events in seconds", () => {
@@ -219,29 +235,17 @@ Deno.test("replaying a single-session recording gives the same screen as the liv
 
 /** Runs panes into a recording, through the same function the CLI uses. */
 async function recordPanes(seed: bigint, cols: number, rows: number): Promise<ParsedCast> {
-  const sink = memorySink();
-  const recorder = new CastRecorder(sink, castHeader(cols, rows, TEST_EPOCH_MS, "xterm-256color"));
   const options = optionsWith({
     fastForward: true,
     record: "memory",
     exitAfterTime: 12_000,
     panes: { count: 4, columns: 2 },
-  });
-  const code = await runPanes({
-    options,
-    color: true,
-    modules: TEST_MODULES,
-    cols,
-    rows,
-    tty: false,
     seed,
-    epochMs: TEST_EPOCH_MS,
-    utcOffsetMinutes: 0,
-    recorder,
-  }, { count: 4, columns: 2 });
+    color: "always",
+  });
+  const { code, text } = await playRecorded(options, TEST_MODULES, cols, rows);
   assert.equal(code, 0);
-  recorder.close();
-  return parseCast(sink.text);
+  return parseCast(text);
 }
 
 Deno.test("a 2x2 pane recording replays to the same final screen as the live display", async () => {

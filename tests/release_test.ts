@@ -66,7 +66,7 @@ Deno.test("compilePermissions() bakes in the env variables, one keep-awake helpe
 
 Deno.test("every environment variable the program reads is baked in", async () => {
   const files = ["main.ts"];
-  for (const dir of ["cli", "core", "core/panes"]) {
+  for (const dir of ["app", "cli", "core", "core/panes"]) {
     for await (const entry of Deno.readDir(new URL(`${dir}/`, ROOT))) {
       if (entry.isFile && entry.name.endsWith(".ts")) files.push(`${dir}/${entry.name}`);
     }

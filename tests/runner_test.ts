@@ -149,10 +149,11 @@ Deno.test("a lazy module loads its module on first run and runs it", async () =>
   assert.match(chunks.join(""), /^[0-9a-f]{8} {2}([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|/m);
 });
 
-Deno.test("runToExit turns a module's unexpected error into one reported line and exit code 1", async () => {
-  const { runToExit } = await import("../core/runner.ts");
-  const chunks: string[] = [];
-  const reports: string[] = [];
+Deno.test("play turns a module's unexpected error into one reported line and exit code 1", async () => {
+  const { play } = await import("../app/play.ts");
+  const { planRun } = await import("../app/plan.ts");
+  const { VirtualHost } = await import("../app/virtual_host.ts");
+  const { defaultOptions } = await import("../cli/options.ts");
   const broken: Module = {
     name: "broken",
     signature: "x",
@@ -163,16 +164,26 @@ Deno.test("runToExit turns a module's unexpected error into one reported line an
       throw new TypeError("boom");
     },
   };
-  const code = await runToExit(
-    session(chunks, true),
-    { modules: [broken] },
-    (m) => reports.push(m),
-  );
+  const facts = {
+    stdoutIsTerminal: true,
+    size: { cols: 80, rows: 24 },
+    columns: undefined,
+    noColor: true,
+    forceColor: undefined,
+    term: undefined,
+    epochMs: 0,
+    utcOffsetMinutes: 0,
+    randomSeed: 1n,
+  };
+  const playOn = async (modules: Module[], exitAfterTime?: number) => {
+    const plan = planRun({ ...defaultOptions(), exitAfterTime }, facts);
+    if (plan instanceof Error) throw plan;
+    const host = new VirtualHost();
+    return { host, code: (await play(plan, host, modules).done).code };
+  };
+  const { host, code } = await playOn([broken]);
   assert.equal(code, 1);
-  assert.deepEqual(reports, ["error: internal error: boom\n"]);
-  assert.ok((await replay(chunks.join(""), 80)).cursorVisible, "terminal restored");
-  assert.equal(
-    await runToExit(session([], false, 1000), { modules: [fake("a", 5000)] }, () => {}),
-    0,
-  );
+  assert.deepEqual(host.reports, ["error: internal error: boom\n"]);
+  assert.ok((await replay(host.output, 80)).cursorVisible, "terminal restored");
+  assert.equal((await playOn([fake("a", 5000)], 1000)).code, 0);
 });

@@ -7,20 +7,17 @@
  * @module
  */
 
+import { browserHost, type WebTerminal } from "../app/browser_host.ts";
+import { planRun } from "../app/plan.ts";
+import { play } from "../app/play.ts";
+import { VirtualHost } from "../app/virtual_host.ts";
+import { UsageError } from "../cli/errors.ts";
 import type { StopCause } from "../core/clock.ts";
-import { endSession, runRotation } from "../core/runner.ts";
-import { Session } from "../core/session.ts";
+import type { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
 import { parseWebParams } from "./params.ts";
 
-/** The part of an xterm.js `Terminal` the page uses. */
-export interface WebTerminal {
-  readonly cols: number;
-  readonly rows: number;
-  write(data: string): void;
-  onResize(listener: (size: { cols: number; rows: number }) => void): { dispose(): void };
-  onData(listener: (data: string) => void): { dispose(): void };
-}
+export type { WebTerminal };
 
 /** The read-only view of the page that the browser tests use (`window.denactTerm`). */
 export interface DenactTermHook {
@@ -78,54 +75,31 @@ export function startWebRun(term: WebTerminal, options: StartOptions): WebRun {
   const names = options.modules.map((m) => m.name);
   const { options: cli, errors } = parseWebParams(new URLSearchParams(options.search), names);
   for (const error of errors) term.write(error.format(true) + "\n");
-  const byName = new Map(options.modules.map((m) => [m.name, m]));
-  const selected = cli.modules.length > 0
-    ? cli.modules.map((name) => byName.get(name) as Module)
-    : options.modules;
-  const session = new Session({
-    sink: (chunk) => term.write(chunk),
-    cols: term.cols,
-    rows: term.rows,
-    tty: true,
-    color: true,
-    speed: cli.speedFactor,
-    seed: cli.seed ?? options.randomSeed(),
+  const plan = planRun(cli, {
+    stdoutIsTerminal: true,
+    size: { cols: term.cols, rows: term.rows },
+    columns: undefined,
+    noColor: false,
+    forceColor: undefined,
+    term: "xterm-256color",
     epochMs: options.epochMs,
     utcOffsetMinutes: options.utcOffsetMinutes,
-    instantLines: cli.instantPrintLines,
-    startedAgoMs: options.startedAgoMs,
-    virtual: options.virtual ?? false,
-    ...(cli.exitAfterTime !== undefined ? { exitAfterMs: cli.exitAfterTime } : {}),
+    randomSeed: options.randomSeed(),
   });
-  const resize = term.onResize(({ cols, rows }) => session.resize(cols, rows));
-  const keys = term.onData((data) => {
-    if (data === "\x03") session.clock.stop("SIGINT");
+  // The page's parameters cannot ask for panes or a recording: a plan always results.
+  if (plan instanceof UsageError) throw plan;
+  const byName = new Map(options.modules.map((m) => [m.name, m]));
+  const selected = plan.modules.length > 0
+    ? plan.modules.map((name) => byName.get(name) as Module)
+    : options.modules;
+  const terminal = browserHost(term);
+  const host = options.virtual
+    ? new VirtualHost({ base: terminal, startMs: options.startedAgoMs })
+    : terminal;
+  const playing = play(plan, host, selected);
+  const done = playing.done.then((ending) => {
+    if (ending.error !== undefined) throw ending.error;
+    return ending.cause ?? "modules";
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (cli.exitAfterTime !== undefined && !options.virtual) {
-    timer = setTimeout(
-      () => session.clock.stop("time"),
-      Math.max(0, cli.exitAfterTime - options.startedAgoMs),
-    );
-  }
-  const run = async (): Promise<StopCause> => {
-    try {
-      const cause = selected.length === 0 ? "modules" : await runRotation(session, {
-        modules: selected,
-        ...(cli.exitAfterModules !== undefined ? { exitAfterModules: cli.exitAfterModules } : {}),
-      });
-      endSession(session, cause);
-      return cause;
-    } catch (error) {
-      session.screen.finish();
-      const message = error instanceof Error ? error.message : String(error);
-      term.write(`\x1b[1;31merror:\x1b[0m internal error: ${message}\n`);
-      throw error;
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      resize.dispose();
-      keys.dispose();
-    }
-  };
-  return { session, done: run() };
+  return { session: playing.session as Session, done };
 }

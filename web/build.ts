@@ -14,7 +14,7 @@ const ROOT = new URL("../", import.meta.url);
 export const PAGE_PATH: string = new URL("dist/denact.html", ROOT).pathname;
 
 /** The import map for the browser bundle: deno.json's imports. */
-export async function browserImportMap(): Promise<{ imports: Record<string, string> }> {
+async function browserImportMap(): Promise<{ imports: Record<string, string> }> {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
   return {
     imports: {
@@ -24,7 +24,7 @@ export async function browserImportMap(): Promise<{ imports: Record<string, stri
 }
 
 /** Bundles the browser entry and returns the minified ES module, with no import left. */
-export async function bundleScript(): Promise<string> {
+async function bundleScript(): Promise<string> {
   const entry = new URL("web/main.ts", ROOT).pathname;
   const importMap = "data:application/json," +
     encodeURIComponent(JSON.stringify(await browserImportMap()));

@@ -27,7 +27,7 @@ export function contentSecurityPolicy(scriptHash: string): string {
 }
 
 /** `sha256-<base64>` of `text` as UTF-8, as a CSP source expression wants it. */
-export async function sha256Source(text: string): Promise<string> {
+async function sha256Source(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   let binary = "";
   for (const byte of new Uint8Array(digest)) binary += String.fromCharCode(byte);

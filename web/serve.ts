@@ -11,7 +11,7 @@ import { parseInteger } from "../cli/options.ts";
 import { buildPage, PAGE_PATH } from "./build.ts";
 
 /** The default port of `deno task web`. */
-export const DEFAULT_PORT = 8000;
+const DEFAULT_PORT = 8000;
 
 /** A request handler answering `/` and `/denact.html` with the page, 404 otherwise. */
 export function pageHandler(page: Uint8Array): (request: Request) => Response {
@@ -34,7 +34,7 @@ export function pageHandler(page: Uint8Array): (request: Request) => Response {
 }
 
 /** Serves `page` on 127.0.0.1:`port` until the process ends. */
-export function servePage(page: Uint8Array, port: number): Deno.HttpServer<Deno.NetAddr> {
+function servePage(page: Uint8Array, port: number): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve(
     {
       hostname: "127.0.0.1",

@@ -38,7 +38,7 @@ export interface CompletionOption {
  * (comma lists allowed), a word list offers those words, `"none"` offers
  * nothing, and a value option without `complete` (such as a `FILE`) offers paths.
  */
-export function valueOffer(
+function valueOffer(
   spec: OptionSpec,
   moduleNames: readonly string[],
 ): ValueOffer | undefined {

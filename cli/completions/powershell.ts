@@ -9,7 +9,7 @@
 import type { CompletionOption } from "./model.ts";
 
 /** Quotes `text` as one PowerShell string (single quotes; `'` doubled). */
-export function powershellQuote(text: string): string {
+function powershellQuote(text: string): string {
   return `'${text.replace(/['\u2018\u2019]/g, (c) => c + c)}'`;
 }
 

@@ -9,7 +9,7 @@
 import type { CompletionOption } from "./model.ts";
 
 /** Quotes `text` as one zsh word (single quotes). */
-export function zshQuote(text: string): string {
+function zshQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 

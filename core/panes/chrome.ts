@@ -35,7 +35,7 @@ const V = "│";
  * The label a title bar of `cols` columns shows for `title`: the whole title,
  * or its start cut with `…`; "" when there is no room for a label at all.
  */
-export function titleLabel(title: string, cols: number): string {
+function titleLabel(title: string, cols: number): string {
   const room = cols - 3; // a rule character and a space before, a space after
   if (title === "" || room < 3) return "";
   return truncate(title.trimEnd(), room, true).replace(/\s+…$/, "…");

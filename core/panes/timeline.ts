@@ -17,27 +17,7 @@
  * @module
  */
 
-import { type StopCause, StopSignal } from "../clock.ts";
-
-/** Timers the compositor and the time limit run on. */
-export interface Timers {
-  /** Milliseconds since the program started. */
-  now(): number;
-  /** Calls `fn` after `ms` milliseconds; returns a function that cancels it. */
-  after(ms: number, fn: () => void): () => void;
-}
-
-/** Real timers: `performance.now()` and `setTimeout`. */
-export const REAL_TIMERS: Timers = {
-  now: () => performance.now(),
-  after(ms, fn) {
-    const timer = setTimeout(fn, Math.max(0, ms));
-    return () => clearTimeout(timer);
-  },
-};
-
-/** Real milliseconds a fast-forward runs before letting the event loop turn (signals). */
-const YIELD_EVERY_MS = 50;
+import { REAL_TIMERS, type StopCause, StopSignal, type Timers, YIELD_EVERY_MS } from "../clock.ts";
 
 interface Entry {
   readonly time: number;
@@ -100,11 +80,15 @@ export abstract class Timeline implements Timers {
 
   /**
    * Parks the calling task until the timeline reaches `time`. Rejects with
-   * {@linkcode StopSignal} once the timeline is stopped.
+   * {@linkcode StopSignal} once the timeline is stopped. A time already
+   * reached returns at once, unless an entry (a frame, the time limit) is
+   * overdue: then the task parks so that entry runs first, and a run that
+   * has fallen behind still draws and still ends.
    */
   sleepUntil(time: number): Promise<void> {
     if (this.#stopped) return Promise.reject(new StopSignal(this.#stopped));
-    if (time <= this.now()) return Promise.resolve();
+    const now = this.now();
+    if (time <= now && !((this.#heap[0]?.time ?? Infinity) <= now)) return Promise.resolve();
     return new Promise<void>((wake, fail) => {
       this.#push(time, { wake, fail });
       this.#running--;
@@ -178,8 +162,8 @@ export abstract class Timeline implements Timers {
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(entry, heap[parent] as Entry)) break;
-      heap[i] = heap[parent] as Entry;
+      if (!before(entry, heap[parent])) break;
+      heap[i] = heap[parent];
       i = parent;
     }
     heap[i] = entry;
@@ -196,9 +180,9 @@ export abstract class Timeline implements Timers {
       const l = 2 * i + 1;
       if (l >= heap.length) break;
       const r = l + 1;
-      const child = r < heap.length && before(heap[r] as Entry, heap[l] as Entry) ? r : l;
-      if (!before(heap[child] as Entry, last)) break;
-      heap[i] = heap[child] as Entry;
+      const child = r < heap.length && before(heap[r], heap[l]) ? r : l;
+      if (!before(heap[child], last)) break;
+      heap[i] = heap[child];
       i = child;
     }
     heap[i] = last;
@@ -217,13 +201,16 @@ function before(a: Entry, b: Entry): boolean {
  */
 export class VirtualTimeline extends Timeline {
   #now: number;
-  #lastYield = performance.now();
+  #wall: Timers;
+  #lastYield: number;
   #yielding = false;
 
-  /** Creates a timeline starting at `startMs`. */
-  constructor(startMs = 0) {
+  /** Creates a timeline starting at `startMs`; `wall` paces its yields to the event loop. */
+  constructor(startMs = 0, wall: Timers = REAL_TIMERS) {
     super();
     this.#now = startMs;
+    this.#wall = wall;
+    this.#lastYield = wall.now();
   }
 
   now(): number {
@@ -231,17 +218,17 @@ export class VirtualTimeline extends Timeline {
   }
 
   protected due(): boolean {
-    return !this.#yielding && performance.now() - this.#lastYield <= YIELD_EVERY_MS;
+    return !this.#yielding && this.#wall.now() - this.#lastYield <= YIELD_EVERY_MS;
   }
 
   protected idle(_next: number, resume: () => void): void {
     if (this.#yielding) return;
     this.#yielding = true;
-    setTimeout(() => {
+    this.#wall.after(0, () => {
       this.#yielding = false;
-      this.#lastYield = performance.now();
+      this.#lastYield = this.#wall.now();
       resume();
-    }, 0);
+    });
   }
 
   protected reached(time: number): void {
@@ -253,7 +240,9 @@ export class VirtualTimeline extends Timeline {
 export interface RealTimelineOptions {
   /** Entries due within this many milliseconds run together with the one due now. */
   slackMs?: number;
-  /** Real time source in milliseconds since program start (default `performance.now`). */
+  /** Wall timers (default {@linkcode REAL_TIMERS}). */
+  timers?: Timers;
+  /** Real time source in milliseconds since program start (default `timers.now`). */
   realNow?: () => number;
 }
 
@@ -264,14 +253,17 @@ export interface RealTimelineOptions {
 export class RealTimeline extends Timeline {
   #slack: number;
   #realNow: () => number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timers: Timers;
+  #cancel: (() => void) | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
 
   /** Creates a real timeline. */
   constructor(options: RealTimelineOptions = {}) {
     super();
     this.#slack = options.slackMs ?? 12;
-    this.#realNow = options.realNow ?? (() => performance.now());
+    const timers = options.timers ?? REAL_TIMERS;
+    this.#timers = timers;
+    this.#realNow = options.realNow ?? (() => timers.now());
   }
 
   now(): number {
@@ -283,23 +275,23 @@ export class RealTimeline extends Timeline {
   }
 
   protected idle(next: number, resume: () => void): void {
-    if (this.#timer !== undefined && this.#timerAt <= next) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#cancel !== undefined && this.#timerAt <= next) return;
+    this.#cancel?.();
     this.#timerAt = next;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancel = this.#timers.after(Math.max(0, next - this.#realNow()), () => {
+      this.#cancel = undefined;
       this.#timerAt = Number.POSITIVE_INFINITY;
       resume();
-    }, Math.max(0, next - this.#realNow()));
+    });
   }
 
   protected reached(): void {}
 
   override leave(): void {
     super.leave();
-    if (!this.active && this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+    if (!this.active && this.#cancel !== undefined) {
+      this.#cancel();
+      this.#cancel = undefined;
       this.#timerAt = Number.POSITIVE_INFINITY;
     }
   }

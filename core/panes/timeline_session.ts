@@ -30,8 +30,7 @@ export class TimelineSession extends Session {
   /** Sleeps on the pane's own clock, then parks until the shared timeline catches up. */
   async sleep(ms: number): Promise<void> {
     await this.clock.sleep(ms);
-    const due = this.clock.elapsedReal();
-    if (due > this.#timeline.now()) await this.#timeline.sleepUntil(due);
+    await this.#timeline.sleepUntil(this.clock.elapsedReal());
   }
 
   override context(rng?: Rng): Context {

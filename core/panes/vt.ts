@@ -18,7 +18,7 @@
  * @module
  */
 
-import xterm from "@xterm/headless";
+import xterm from "./xterm.ts";
 import { ATTR, DEFAULT_COLOR, type Frame, RGB_FLAG } from "./frame.ts";
 import type { Rect } from "./layout.ts";
 

@@ -32,7 +32,7 @@ export function runFlavour(ctx: Context, flavour: Flavour): Promise<void> {
 }
 
 /** The module. */
-export const llmTraining: Module = {
+export const llm_training: Module = {
   name: "llm_training",
   signature: "torchrun --nnodes=8 --nproc-per-node=8 train.py --config configs/llama-70b.yaml",
   about: "Train a large language model on a GPU cluster (HF Trainer, Megatron-LM or DeepSpeed)",

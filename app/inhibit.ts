@@ -16,7 +16,7 @@ interface InhibitPlan {
 }
 
 /** The helper command for an OS, given our process id and the reason text. */
-export function inhibitPlan(os: string, pid: number, reason: string): InhibitPlan | undefined {
+function inhibitPlan(os: string, pid: number, reason: string): InhibitPlan | undefined {
   switch (os) {
     case "linux":
       return {
@@ -82,12 +82,27 @@ export function startInhibitor(
       args: plan.args,
       stdin: plan.stdinTied ? "piped" : "null",
       stdout: "null",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
     child.unref();
-    child.status.catch(() => {});
+    let released = false;
+    // The helper runs for as long as we do; if it ends on its own, it failed (no system bus,
+    // no session, refused): say so, with the first line it printed.
+    Promise.all([child.status, new Response(child.stderr).text()]).then(([status, text]) => {
+      if (released) return;
+      const said = text.split("\n").map((line) => line.trim()).find((line) => line !== "");
+      const how = status.signal
+        ? `was killed by ${status.signal}`
+        : `exited with code ${status.code}`;
+      warn(
+        `warning: --inhibit: '${plan.command}' ${how}${
+          said ? ` (${said})` : ""
+        }; continuing without it`,
+      );
+    }).catch(() => {});
     return {
       release() {
+        released = true;
         try {
           if (plan.stdinTied) child.stdin.close();
           child.kill("SIGTERM");

@@ -9,8 +9,8 @@
  * @module
  */
 
-import type { CastSink } from "./record.ts";
-import { visible } from "./visible.ts";
+import type { CastSink } from "../core/record.ts";
+import { visible } from "../core/visible.ts";
 
 /** The calls {@linkcode lineSafeSink} needs from an open file. */
 export interface WritableFile {
