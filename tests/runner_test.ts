@@ -82,6 +82,22 @@ Deno.test("endSession clears the live region and leaves the cursor visible in a 
   assert.ok(view.lines.includes(SAVING_MESSAGE));
 });
 
+Deno.test("endSession keeps the last frame of a module whose tool keeps it (liveOnStop: keep)", async () => {
+  for (const tty of [true, false]) {
+    const chunks: string[] = [];
+    const s = session(chunks, tty, 500);
+    const cause = await runRotation(s, {
+      modules: [{ ...fake("a", 1000, true), liveOnStop: "keep" }],
+    });
+    assert.equal(cause, "time");
+    endSession(s, cause);
+    const view = await replay(chunks.join(""), 80);
+    assert.ok(view.cursorVisible);
+    const lines = view.lines.filter((l) => l !== "");
+    assert.deepEqual(lines, ["a start", "[=====>    ] 50%", SAVING_MESSAGE], `tty ${tty}`);
+  }
+});
+
 Deno.test("runRotation propagates a module's own error", async () => {
   const chunks: string[] = [];
   const broken: Module = {
