@@ -9,7 +9,17 @@ import assert from "node:assert/strict";
 import data from "../data/cargo.json" with { type: "json" };
 import { stripAnsi } from "../core/ansi.ts";
 import { formatBytes } from "../core/format.ts";
-import { cargo, renderProgress } from "../modules/cargo.ts";
+import {
+  cargo,
+  planUnits,
+  queuePriority,
+  renderProgress,
+  schedule,
+  selectCrates,
+  type Slot,
+  type Unit,
+} from "../modules/cargo.ts";
+import { Rng } from "../core/rng.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -74,11 +84,11 @@ Deno.test("cargo: status words, Finished line and elapsed time", async () => {
   }
 });
 
-Deno.test("cargo: Downloaded lines agree with the summary; Locking covers them", async () => {
+Deno.test("cargo: in a terminal, Downloaded lines agree with the summary; Locking covers them", async () => {
   let withDownloads = 0;
   for (const seed of SEEDS) {
-    const run = await captureModule(cargo, { seed, cols: 80 });
-    const lines = run.output.split("\n");
+    const run = await captureModule(cargo, { seed, cols: 80, tty: true });
+    const lines = run.log.split("\n");
     const items = lines.filter((l) => /^ {2}Downloaded \S+ v\S+$/.test(l)).map((l) => l.slice(13));
     const summary = lines.find((l) => /^ {2}Downloaded \d+ crates? \(/.test(l));
     if (!summary) {
@@ -124,6 +134,60 @@ Deno.test("cargo: Downloaded lines agree with the summary; Locking covers them",
     assert.ok(seconds(m[3] as string) <= seconds(fin as string), `seed ${seed}: download time`);
   }
   assert.ok(withDownloads > 10, "too few runs with downloads");
+});
+
+Deno.test("cargo: in a pipe, one `Downloading crates ...` and no summary, no remaining-bytes line, no bar", async () => {
+  let withDownloads = 0;
+  for (const seed of SEEDS) {
+    const plain = (await captureModule(cargo, { seed, cols: 80 })).output.split("\n");
+    const tty = (await captureModule(cargo, { seed, cols: 80, tty: true })).log.split("\n");
+    const items = plain.filter((l) => /^ {2}Downloaded \S+ v\S+$/.test(l));
+    const announce = plain.filter((l) => l === " Downloading crates ...");
+    assert.ok(
+      !plain.some((l) => /^ {2}Downloaded \d+ crates? \(/.test(l)),
+      `seed ${seed}: summary`,
+    );
+    assert.ok(!plain.some((l) => l.includes("remaining bytes")), `seed ${seed}: remaining bytes`);
+    assert.ok(!plain.some((l) => l.startsWith("    Building ")), `seed ${seed}: a Building bar`);
+    assert.equal(announce.length, items.length > 0 ? 1 : 0, `seed ${seed}: Downloading crates`);
+    if (items.length > 0) {
+      withDownloads++;
+      const at = plain.indexOf(announce[0]!);
+      assert.ok(at < plain.indexOf(items[0]!), `seed ${seed}: announced after the first crate`);
+      assert.ok(plain[at - 1]?.startsWith("     Locking "), `seed ${seed}: not after Locking`);
+    }
+    // The same run in a terminal prints the same permanent story, plus the summary.
+    const story = (lines: string[]) =>
+      lines.filter((l) => /^ +(Compiling|Downloaded \S+ v|Finished|Locking)/.test(l));
+    assert.deepEqual(story(plain), story(tty).filter((l) => !/Downloaded \d+ crates? \(/.test(l)));
+  }
+  assert.ok(withDownloads > 10, "too few runs with downloads");
+});
+
+Deno.test("cargo: a fresh build starts as cargo's queue priority orders it", async () => {
+  let proc = 0;
+  for (const seed of SEEDS) {
+    const run = await captureModule(cargo, { seed, cols: 80 });
+    const first = run.output.split("\n").find((l) => l.startsWith("   Compiling "));
+    const name = first?.split(" ")[4];
+    if (name === "proc-macro2") proc++;
+    // The opening line names a crate of the data, at its version.
+    assert.ok(name && BY_NAME.has(`${name} ${first?.split(" ")[5]}`), `seed ${seed}: ${first}`);
+  }
+  assert.ok(
+    proc >= SEEDS.length * 0.8,
+    `proc-macro2 opened only ${proc} of ${SEEDS.length} builds`,
+  );
+  // A unit outranks every unit it enables, and a build script outranks its library.
+  const rng = new Rng(3n);
+  const { roots, crates } = selectCrates(rng);
+  const units = planUnits(crates, roots, "app", { release: true, machine: 1 }, rng);
+  const priority = queuePriority(units);
+  for (const u of units) {
+    for (const d of u.deps) {
+      assert.ok((priority[d.unit] as number) > (priority[u.index] as number), u.label);
+    }
+  }
 });
 
 Deno.test("cargo: Compiling lines follow dependency order; the workspace crate is last", async () => {
@@ -247,4 +311,66 @@ Deno.test("cargo: crate data refers only to known crates and has no cycle", () =
 
 Deno.test("cargo: snapshot, seed 1 at 80 columns", async (t) => {
   await t.assertSnapshot((await captureModule(cargo, { seed: 1, cols: 80 })).output);
+});
+
+/**
+ * The planner before it became event-driven, kept only to prove the new one
+ * gives identical schedules. Runs the job queue: at most `jobs` units at once, a unit starts when its
+ * dependencies are ready (metadata for pipelined libraries, the whole unit
+ * otherwise), and among ready units the one of highest {@linkcode queuePriority}
+ * goes first. Returns the units with start and end times, in start order.
+ */
+function scheduleByRescan(units: readonly Unit[], jobs: number): Slot[] {
+  const n = units.length;
+  const rank = queuePriority(units);
+  const start = new Array<number>(n).fill(-1);
+  const end = new Array<number>(n).fill(Infinity);
+  const meta = new Array<number>(n).fill(Infinity);
+  const slots: Slot[] = [];
+  let t = 0;
+  let running: number[] = [];
+  let waiting = units.map((u) => u.index);
+  const readyAt = (u: Unit): boolean =>
+    u.deps.every((d) => (d.full ? end[d.unit] as number : meta[d.unit] as number) <= t);
+  while (waiting.length > 0 || running.length > 0) {
+    running = running.filter((i) => (end[i] as number) > t);
+    const ready = waiting.filter((i) => readyAt(units[i] as Unit));
+    ready.sort((a, b) => (rank[b] as number) - (rank[a] as number) || a - b);
+    for (const i of ready) {
+      if (running.length >= jobs) break;
+      const u = units[i] as Unit;
+      start[i] = t;
+      end[i] = t + u.duration;
+      meta[i] = t + u.duration * u.metaFraction;
+      running.push(i);
+      slots.push({ unit: u, start: t, end: t + u.duration });
+    }
+    waiting = waiting.filter((i) => start[i] === -1);
+    // Next moment anything can change: a unit ends, or metadata becomes available.
+    let next = Infinity;
+    for (const i of running) {
+      next = Math.min(next, end[i] as number);
+      if ((meta[i] as number) > t) next = Math.min(next, meta[i] as number);
+    }
+    if (next === Infinity) break;
+    t = next;
+  }
+  return slots;
+}
+
+Deno.test("cargo: the event-driven planner gives exactly the schedules of the rescanning one", () => {
+  for (let seed = 1; seed <= 400; seed++) {
+    const rng = new Rng(BigInt(seed));
+    const { roots, crates } = selectCrates(rng);
+    const release = rng.chance(0.5);
+    const units = planUnits(crates, roots, "app", { release, machine: rng.float(0.6, 1.25) }, rng);
+    for (const jobs of [1, 2, 4, 8, 16]) {
+      const plain = (slots: Slot[]) => slots.map((s) => [s.unit.index, s.start, s.end]);
+      assert.deepEqual(
+        plain(schedule(units, jobs)),
+        plain(scheduleByRescan(units, jobs)),
+        `seed ${seed} jobs ${jobs}`,
+      );
+    }
+  }
 });
