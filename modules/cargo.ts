@@ -372,11 +372,6 @@ function status(style: Style, word: string, rest: string): string {
   return `${style.bold(style.brightGreen(word.padStart(12)))} ${rest}`;
 }
 
-/** `4.2MiB`, cargo's byte format. */
-function bytes(n: number): string {
-  return formatBytes(n);
-}
-
 /** `1 crate` / `2 crates`. */
 function crates(n: number): string {
   return `${n} crate${n === 1 ? "" : "s"}`;
@@ -592,7 +587,7 @@ async function download(ctx: Context, list: readonly CrateData[]): Promise<void>
     if (left === 0) return out.live([]);
     out.live([
       `${style.bold(style.cyan("Downloading".padStart(12)))} ${crates(left)}, remaining bytes: ${
-        bytes(remaining(now))
+        formatBytes(remaining(now))
       }`,
     ]);
   };
@@ -614,11 +609,11 @@ async function download(ctx: Context, list: readonly CrateData[]): Promise<void>
   out.live([]);
   if (!tty) return;
   const largest = fetches.reduce((a, f) => (f.size > a.size ? f : a), fetches[0] as Fetch);
-  let summary = `${crates(fetches.length)} (${bytes(total)}) in ${
+  let summary = `${crates(fetches.length)} (${formatBytes(total)}) in ${
     formatSeconds(ctx.clock.now() - t0)
   }`;
   if (largest.size > MIB && fetches.length > 1) {
-    summary += ` (largest was \`${crateName(largest.crate)}\` at ${bytes(largest.size)})`;
+    summary += ` (largest was \`${crateName(largest.crate)}\` at ${formatBytes(largest.size)})`;
   }
   out.line(status(style, "Downloaded", summary));
 }

@@ -13,7 +13,7 @@
 
 import data from "../data/pypi_packages.json" with { type: "json" };
 import { padEndVisible, visibleWidth } from "../core/ansi.ts";
-import { clamp } from "../core/format.ts";
+import { clamp, formatBytes } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -234,27 +234,12 @@ export function uvElapsed(ms: number): string {
 
 /** indicatif's binary bytes: `412.00 MiB`, `512 B`. */
 export function binaryBytes(n: number): string {
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  if (n < 1024) return `${Math.floor(n)} B`;
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(2)} ${units[u]}`;
+  return formatBytes(n, { decimals: 2, space: " " });
 }
 
 /** uv's human-readable bytes as in `(845.9MiB)`. */
 export function humanBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)}${units[u]}`;
+  return formatBytes(n);
 }
 
 /** A summary line such as `Resolved 128 packages in 12ms` (dim, count bold). */
