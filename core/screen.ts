@@ -116,9 +116,12 @@ export class TerminalRenderer implements Renderer {
       // Back to the first drawn row. Terminals that reflow (xterm.js, VTE, iTerm2,
       // Windows Terminal) rewrap the drawn rows after a resize to fewer columns:
       // count the rows they occupy now. The last row's own rows don't count.
-      let above = 0;
-      for (let i = 0; i < this.#drawn.length - 1; i++) {
-        above += wrapRows(this.#drawn[i] as string, this.#cols).length;
+      let above = this.#drawn.length - 1;
+      if (this.#cols < this.#drawnCols) {
+        above = 0;
+        for (let i = 0; i < this.#drawn.length - 1; i++) {
+          above += wrapRows(this.#drawn[i] as string, this.#cols).length;
+        }
       }
       out += this.#rewind(above);
       text = this.#held + text;
