@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { MODULES } from "../modules/mod.ts";
 import { DEFAULT_MAX_DURATION_MS, type Module } from "../core/types.ts";
-import { captureModule, expectedScreen, ReplayTerminal, trimEnd } from "./harness.ts";
+import { captureModule, expectedScreen, replay, ReplayTerminal, trimEnd } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
 const WIDTHS = [20, 80, 200] as const;
@@ -141,6 +141,25 @@ function registerTerminal(module: Module, bound: number): void {
       } finally {
         term.dispose();
       }
+    }
+  });
+
+  Deno.test(`[${module.name}] stopped mid-run in a terminal, the live region is ${module.liveOnStop === "keep" ? "kept" : "cleared"} as its tool leaves it`, async () => {
+    const rows = 24;
+    for (const seed of SEEDS.slice(0, 6)) {
+      const cols = WIDTHS[seed % 3] as number;
+      const exitAfterMs = 1500 + seed * 1700;
+      const run = await captureModule(module, { seed, cols, rows, tty: true, exitAfterMs });
+      if (!run.stopped) continue;
+      const last = run.live.at(-1)?.lines ?? [];
+      const kept = module.liveOnStop === "keep" ? last : [];
+      const view = await replay(run.output, cols, rows);
+      assert.ok(view.cursorVisible, `seed ${seed}: cursor left hidden`);
+      assert.deepEqual(
+        trimEnd(view.lines),
+        trimEnd(expectedScreen(run.log, kept, cols, rows)),
+        `seed ${seed} width ${cols}: screen after the stop`,
+      );
     }
   });
 }
