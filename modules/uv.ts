@@ -159,7 +159,7 @@ export function planSync(rng: Rng): SyncPlan {
     size: PACKAGES[n]!.size,
   }));
   for (const n of upgrades) {
-    changes.push({ sign: "-", name: n, version: PACKAGES[n]!.previous ?? "0.0.0" });
+    changes.push({ sign: "-", name: n, version: rng.pick(previousVersions(n)) });
     changes.push({ sign: "+", name: n, version: PACKAGES[n]!.version });
   }
   return {
@@ -176,6 +176,31 @@ export function planSync(rng: Rng): SyncPlan {
     changes: sortChanges(changes),
     copyFallback: false,
   };
+}
+
+/**
+ * Releases an environment may hold before the locked one: the release the data
+ * names, and for semantic versions the releases just before the current one
+ * (the patch before it, or with a zero patch one or two minors back, or the
+ * previous major), which exist because those series number their releases one
+ * after another. Calendar versions (certifi's 2025.11.12) keep the named one.
+ */
+export function previousVersions(name: string): string[] {
+  const data = PACKAGES[name]!;
+  const out = data.previous ? [data.previous] : [];
+  const parts = data.version.split(".").map(Number);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !Number.isInteger(p))) return out;
+  if (parts[0]! >= 2000) return out;
+  let i = parts.length - 1;
+  while (i > 0 && parts[i] === 0) i--;
+  const steps = i === parts.length - 1 ? 1 : i === 0 ? 1 : 2;
+  for (let k = 1; k <= Math.min(steps, parts[i]! - (i === 0 ? 1 : 0)); k++) {
+    const older = parts.slice();
+    older[i] = parts[i]! - k;
+    const text = older.join(".");
+    if (!out.includes(text)) out.push(text);
+  }
+  return out;
 }
 
 function newDownload(rng: Rng, name: string, size: number): Download {

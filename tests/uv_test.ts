@@ -153,6 +153,36 @@ Deno.test("uv: the cache is coherent: a package downloads whenever a dependency 
   }
 });
 
+Deno.test("uv: an upgrade replaces an older release, and the pairs vary from run to run", async () => {
+  const seen = new Map<string, Set<string>>();
+  const older = (a: string, b: string) => {
+    const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+    }
+    return false;
+  };
+  for (const seed of SEEDS) {
+    const lines = (await captureModule(uv, { seed, cols: 80 })).output.split("\n");
+    const removed = new Map(
+      lines.filter((l) => l.startsWith(" - ")).map((l) =>
+        l.slice(3).split("==") as [string, string]
+      ),
+    );
+    for (const l of lines.filter((l) => l.startsWith(" + "))) {
+      const [name, version] = l.slice(3).split("==") as [string, string];
+      const from = removed.get(name);
+      if (from === undefined) continue;
+      assert.ok(older(from, version), `seed ${seed}: ${name} ${from} -> ${version}`);
+      seen.set(name, (seen.get(name) ?? new Set()).add(from));
+    }
+  }
+  assert.ok(
+    [...seen.values()].some((froms) => froms.size > 1),
+    "every package upgrades from one version",
+  );
+});
+
 Deno.test("uv snapshot, seed 1 at 80 columns", async (t) => {
   await t.assertSnapshot((await captureModule(uv, { seed: 1, cols: 80 })).output);
 });
