@@ -165,6 +165,21 @@ Deno.test("a lazy module loads its module on first run and runs it", async () =>
   assert.match(chunks.join(""), /^[0-9a-f]{8} {2}([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|/m);
 });
 
+Deno.test("a lazy module stopped mid-run ends the screen as the loaded module says (docker_build keeps its frame)", async () => {
+  const { lazyModule } = await import("../modules/registry.ts");
+  const lazy = lazyModule("docker_build");
+  assert.equal(lazy.liveOnStop, undefined, "nothing known before it loads");
+  const chunks: string[] = [];
+  const s = session(chunks, true, 4000);
+  const cause = await runRotation(s, { modules: [lazy] });
+  assert.equal(cause, "time");
+  assert.equal(lazy.liveOnStop, "keep");
+  endSession(s, cause);
+  const view = await replay(chunks.join(""), 80);
+  assert.ok(view.lines.some((l) => l.startsWith("[+] Building")), "BuildKit's frame was cleared");
+  assert.ok(view.cursorVisible);
+});
+
 Deno.test("runToExit turns a module's unexpected error into one reported line and exit code 1", async () => {
   const { runToExit } = await import("../core/runner.ts");
   const chunks: string[] = [];
