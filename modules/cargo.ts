@@ -555,7 +555,15 @@ export const cargo: Module = {
       out.line(status(style, "Running", `\`target/debug/${app}\``));
       const utc = new Date(ctx.clock.wall().getTime() - ctx.clock.utcOffsetMinutes * 60_000);
       const ts = utc.toISOString().replace(/Z$/, `${rng.int(100, 999)}Z`);
-      for (const l of rng.pick(data.runOutputs)) {
+      // What the binary prints follows from what it depends on: a web server logs
+      // through tracing only when tracing-subscriber is in the build.
+      const has = (id: string) => list.some((c) => c.id === id);
+      const outputs = !(has("axum") || has("tower-http") || has("hyper"))
+        ? data.runOutputs.cli
+        : has("tracing-subscriber")
+        ? data.runOutputs.tracingServer
+        : data.runOutputs.server;
+      for (const l of rng.pick(outputs)) {
         out.line(l.replaceAll("{ts}", ts).replaceAll("{app}", app.replaceAll("-", "_")));
       }
     }

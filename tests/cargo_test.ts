@@ -163,6 +163,24 @@ Deno.test("cargo: in a pipe, one `Downloading crates ...` and no summary, no rem
   assert.ok(withDownloads > 10, "too few runs with downloads");
 });
 
+Deno.test("cargo: what `cargo run` prints follows from the crates it was built with", async () => {
+  let runs = 0;
+  for (const seed of SEEDS) {
+    const lines = (await captureModule(cargo, { seed, cols: 80 })).output.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("     Running `target/debug/"));
+    if (at === -1) continue;
+    runs++;
+    const built = new Set(
+      lines.filter((l) => l.startsWith("   Compiling ")).map((l) => l.split(" ")[4]),
+    );
+    const said = lines.slice(at + 1).filter((l) => l !== "").join("\n");
+    const server = ["axum", "tower-http", "hyper"].some((c) => built.has(c));
+    assert.equal(/[Ll]istening on/.test(said), server, `seed ${seed}: ${said}`);
+    assert.equal(/ INFO /.test(said), server && built.has("tracing-subscriber"), `seed ${seed}`);
+  }
+  assert.ok(runs >= 5, `only ${runs} cargo run outputs`);
+});
+
 Deno.test("cargo: a fresh build starts as cargo's queue priority orders it", async () => {
   let proc = 0;
   for (const seed of SEEDS) {
