@@ -8,7 +8,7 @@
 import xterm from "@xterm/headless";
 
 const { Terminal } = xterm;
-import { charWidth, stripAnsi, truncate, wrapRows } from "../core/ansi.ts";
+import { charWidth, stripAnsi, truncate, visibleWidth, wrapRows } from "../core/ansi.ts";
 import { StopSignal } from "../core/clock.ts";
 import { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
@@ -254,8 +254,8 @@ export function expectedScreen(
   rows: number,
 ): string[] {
   const end = log.lastIndexOf("\n");
-  const complete = end === -1 ? [] : log.slice(0, end).split("\n");
-  const partial = log.slice(end + 1);
+  const complete = end === -1 ? [] : log.slice(0, end).split("\n").map(expandTabs);
+  const partial = expandTabs(log.slice(end + 1));
   const out = complete.flatMap((line) => wrapRows(line, cols));
   if (live.length > 0) {
     const frame = partial ? [partial, ...live] : live;
@@ -264,6 +264,17 @@ export function expectedScreen(
     out.push(...wrapRows(partial, cols));
   }
   return out.map((row) => stripAnsi(row));
+}
+
+/** A tab moves to the next multiple of 8 columns; the cells it skips read as spaces. */
+function expandTabs(line: string): string {
+  if (!line.includes("\t")) return line;
+  let out = "";
+  for (const piece of line.split("\t").slice(0, -1)) {
+    out += piece;
+    out += " ".repeat(8 - (visibleWidth(out) % 8));
+  }
+  return out + line.slice(line.lastIndexOf("\t") + 1);
 }
 
 /** Removes trailing empty lines. */

@@ -186,6 +186,18 @@ Deno.test("A wide glyph that does not fit at the end of a row wraps whole to the
   assert.deepEqual(trimEnd(view.lines), trimEnd(expectedScreen("abcd日本\n", [], 5, 5)));
 });
 
+Deno.test("The expected screen of the checks reads tabs as a terminal does", async () => {
+  const t = terminal(40, 5);
+  t.screen.line("rcu: \tRCU restricting CPUs");
+  t.screen.line("\tTrampoline variant");
+  t.screen.flush();
+  const view = await replay(t.bytes(), 40, 5);
+  assert.deepEqual(
+    trimEnd(view.lines),
+    trimEnd(expectedScreen("rcu: \tRCU restricting CPUs\n\tTrampoline variant\n", [], 40, 5)),
+  );
+});
+
 Deno.test("finish('keep') leaves the last frame on screen, the cursor shown on a fresh line below it", async () => {
   const t = terminal(30, 10);
   t.screen.line("log");
