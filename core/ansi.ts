@@ -1,6 +1,10 @@
 /**
- * Escape-sequence aware string measurement: visible width, stripping and
- * truncation to a column count without ever cutting an escape sequence in half.
+ * Escape-sequence aware string measurement: visible width, stripping,
+ * truncation to a column count without ever cutting an escape sequence in half,
+ * and the rows a line occupies once a terminal wraps it.
+ *
+ * One grammar for escape sequences lives here ({@linkcode escapeLength}); every
+ * function in this file, and the screen, measure text through it.
  *
  * Written here rather than taken from npm (string-width, slice-ansi): the job is
  * small, and keeping it local keeps start-up fast and the web bundle tiny.
@@ -8,13 +12,63 @@
  * @module
  */
 
-/** Matches one CSI sequence (SGR, cursor movement, erase…) or an OSC sequence. */
-// deno-lint-ignore no-control-regex
-const ESCAPE_REGEXP = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+const ESC = 0x1b;
+
+/**
+ * The length of the escape sequence starting at `text[i]` (an ESC), as ECMA-48
+ * and a VT terminal parse it:
+ *
+ * - CSI `ESC [`, parameter bytes `0x30–0x3f`, intermediate bytes `0x20–0x2f`, a
+ *   final byte `0x40–0x7e` (SGR, cursor movement, erase…);
+ * - control strings `ESC ]` (OSC), `ESC P` (DCS), `ESC X`, `ESC ^`, `ESC _`,
+ *   ended by BEL or ST (`ESC \`);
+ * - `ESC`, intermediate bytes, one final byte `0x30–0x7e` (`ESC ( B`, `ESC 7`, `ESC M`).
+ *
+ * A sequence cut off by the end of the text runs to the end; a malformed one
+ * ends before the first byte that does not belong to it. A lone ESC has length 1.
+ */
+export function escapeLength(text: string, i: number): number {
+  const n = text.length;
+  const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+  if (next === 0x5b) { // CSI
+    let j = i + 2;
+    while (j < n && inRange(text.charCodeAt(j), 0x30, 0x3f)) j++;
+    while (j < n && inRange(text.charCodeAt(j), 0x20, 0x2f)) j++;
+    if (j < n && inRange(text.charCodeAt(j), 0x40, 0x7e)) j++;
+    return j - i;
+  }
+  if (next === 0x5d || next === 0x50 || next === 0x58 || next === 0x5e || next === 0x5f) {
+    let j = i + 2;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c === 0x07) return j + 1 - i;
+      if (c === ESC && text.charCodeAt(j + 1) === 0x5c) return j + 2 - i;
+      j++;
+    }
+    return n - i;
+  }
+  let j = i + 1;
+  while (j < n && inRange(text.charCodeAt(j), 0x20, 0x2f)) j++;
+  if (j < n && inRange(text.charCodeAt(j), 0x30, 0x7e)) j++;
+  return j - i;
+}
+
+function inRange(code: number, lo: number, hi: number): boolean {
+  return code >= lo && code <= hi;
+}
 
 /** Removes every escape sequence. */
 export function stripAnsi(text: string): string {
-  return text.replace(ESCAPE_REGEXP, "");
+  let i = text.indexOf("\x1b");
+  if (i === -1) return text;
+  let out = "";
+  let from = 0;
+  while (i !== -1) {
+    out += text.slice(from, i);
+    from = i + escapeLength(text, i);
+    i = text.indexOf("\x1b", from);
+  }
+  return out + text.slice(from);
 }
 
 /** Code point ranges drawn two columns wide: East Asian wide characters and emoji. */
@@ -99,7 +153,23 @@ export function charWidth(cp: number): number {
 /** The visible width of a string in terminal columns, ignoring escape sequences. */
 export function visibleWidth(text: string): number {
   let width = 0;
-  for (const ch of stripAnsi(text)) width += charWidth(ch.codePointAt(0) ?? 0);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code === ESC) {
+      i += escapeLength(text, i);
+      continue;
+    }
+    if (code < 0x300) {
+      width += code < 0x20 || (code >= 0x7f && code < 0xa0) ? 0 : 1;
+      i++;
+      continue;
+    }
+    const cp = text.codePointAt(i) ?? 0;
+    width += charWidth(cp);
+    i += cp > 0xffff ? 2 : 1;
+  }
   return width;
 }
 
@@ -116,28 +186,59 @@ export function truncate(text: string, cols: number, ellipsis = false): string {
   let width = 0;
   let styled = false;
   let i = 0;
-  ESCAPE_REGEXP.lastIndex = 0;
   while (i < text.length) {
-    if (text.charCodeAt(i) === 0x1b) {
-      ESCAPE_REGEXP.lastIndex = i;
-      const m = ESCAPE_REGEXP.exec(text);
-      if (m && m.index === i) {
-        out += m[0];
-        styled = true;
-        i += m[0].length;
-        continue;
-      }
+    if (text.charCodeAt(i) === ESC) {
+      const end = i + escapeLength(text, i);
+      out += text.slice(i, end);
+      styled = true;
+      i = end;
+      continue;
     }
     const cp = text.codePointAt(i) ?? 0;
-    const ch = String.fromCodePoint(cp);
+    const len = cp > 0xffff ? 2 : 1;
     const w = charWidth(cp);
     if (width + w > limit) break;
-    out += ch;
+    out += text.slice(i, i + len);
     width += w;
-    i += ch.length;
+    i += len;
   }
   if (ellipsis) out += "…";
   return styled ? out + "\x1b[0m" : out;
+}
+
+/**
+ * The rows `line` (one line, no newline) occupies when written from the first
+ * column of a terminal `cols` wide that wraps: each row's text with its escape
+ * sequences, at least one row. A wide glyph that does not fit in what is left of
+ * a row moves to the next one, as terminals draw it.
+ */
+export function wrapRows(line: string, cols: number): string[] {
+  const width = Math.max(1, cols);
+  const rows: string[] = [];
+  let row = "";
+  let col = 0;
+  let i = 0;
+  while (i < line.length) {
+    if (line.charCodeAt(i) === ESC) {
+      const end = i + escapeLength(line, i);
+      row += line.slice(i, end);
+      i = end;
+      continue;
+    }
+    const cp = line.codePointAt(i) ?? 0;
+    const len = cp > 0xffff ? 2 : 1;
+    const w = Math.min(charWidth(cp), width);
+    if (w > 0 && col + w > width) {
+      rows.push(row);
+      row = "";
+      col = 0;
+    }
+    row += line.slice(i, i + len);
+    col += w;
+    i += len;
+  }
+  rows.push(row);
+  return rows;
 }
 
 /** Pads (or cuts) `text` on the right to exactly `cols` visible columns. */

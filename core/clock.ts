@@ -250,11 +250,20 @@ export class Clock implements PretendClock {
    * still lets the event loop turn once every {@linkcode YIELD_EVERY_MS} of wall
    * time, so signals, resizes and the time limit are heard. A real clock also
    * flushes the screen then; a virtual one does not, so its bytes never depend
-   * on wall time.
+   * on wall time. Between turns, a sleep still waits while the output is
+   * backlogged, so one busy window cannot queue megabytes for a slow reader.
    */
   #yieldIfDue(): Promise<void> {
     const asked = this.#timers.now();
-    if (asked - this.#lastTurn.at < YIELD_EVERY_MS) return Promise.resolve();
+    if (asked - this.#lastTurn.at < YIELD_EVERY_MS) {
+      // Within the window, only an output backlog (a reader or xterm.js far behind) waits.
+      const backlog = this.#stopped ? undefined : this.#backlog();
+      if (!backlog) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        this.#pending = { cancel: () => {}, reject };
+        backlog.then(() => this.#proceed(resolve, reject, this.#timers.now()));
+      });
+    }
     if (!this.virtual) this.#beforeWait();
     return new Promise<void>((resolve, reject) => {
       const cancel = this.#timers.after(0, () => this.#proceed(resolve, reject, asked));

@@ -48,6 +48,7 @@ export async function runRotation(session: Session, options: RotationOptions): P
   while (true) {
     const module = pickNext(options.modules, previous, () => session.rng.next());
     previous = module;
+    session.running = module;
     options.onModuleStart?.(module);
     try {
       await module.run(session.context());
@@ -75,9 +76,12 @@ export const EXIT_CODES: Readonly<Record<StopCause, number>> = {
   SIGHUP: 129,
 };
 
-/** Clears the live region, restores the cursor and prints the saving message. */
+/**
+ * Ends the live region as the running module's tool would (cleared, or its last
+ * frame kept), restores the cursor and prints the saving message.
+ */
 export function endSession(session: Session, cause: StopCause): void {
-  session.screen.finish();
+  session.screen.finish(session.running?.liveOnStop);
   if (cause === "pipe") return;
   session.screen.settle();
   session.screen.line(SAVING_MESSAGE);

@@ -2,8 +2,9 @@
  * The screen modules draw on: a log of permanent lines plus a live region that
  * is redrawn in place, and the two renderers that turn it into bytes.
  *
- * - {@linkcode TerminalRenderer}: redraws the live region with cursor movement,
- *   truncates live lines to the width, hides the cursor while a live region exists.
+ * - {@linkcode TerminalRenderer}: permanent lines wrap as the terminal wraps them;
+ *   redraws the live region with cursor movement, truncates live lines to the
+ *   width, hides the cursor while a live region exists.
  * - {@linkcode PlainRenderer}: for pipes, files and CI logs. Never emits cursor
  *   movement, `\r` or erase codes; the live region is printed as ordinary lines at
  *   most once per interval of pretend time.
@@ -14,7 +15,8 @@
  * @module
  */
 
-import { charWidth, truncate, visibleWidth } from "./ansi.ts";
+import { truncate, wrapRows } from "./ansi.ts";
+import type { LiveOnStop } from "./types.ts";
 
 /** Receives rendered output. */
 export type Sink = (chunk: string) => void;
@@ -27,10 +29,15 @@ export interface Renderer {
   setLive(lines: readonly string[]): void;
   /** Emits everything pending to the sink. */
   flush(): void;
-  /** Clears the live region, restores the cursor and flushes. */
-  finish(): void;
+  /**
+   * Emits everything pending and ends the live region: cleared (the default) or,
+   * with `"keep"`, its last frame left in place as the real tool leaves it.
+   */
+  finish(live?: LiveOnStop): void;
   /** Tells the renderer the terminal size changed. */
   resize(cols: number, rows: number): void;
+  /** Whether the permanent output so far ends a line. */
+  readonly atLineStart: boolean;
 }
 
 /** Pending output beyond this many characters is flushed at once (instant mode, big bursts). */
@@ -40,21 +47,38 @@ const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
 const ERASE_DOWN = "\x1b[J";
 
-/** Renders for an interactive terminal (or xterm.js): the live region is redrawn in place. */
+/**
+ * Renders for an interactive terminal (or xterm.js): permanent text is written
+ * whole and wraps as the terminal wraps it; the live region is redrawn in place,
+ * each of its rows cut to the width (never wrapping), the cursor hidden while it
+ * is drawn.
+ *
+ * What is on screen is tracked one way, by these fields, with these invariants
+ * (tests/screen_test.ts checks them against a replayed terminal):
+ *
+ * 1. `#drawn` holds the live-region rows on screen, top to bottom, exactly as
+ *    written: the held partial line first when there is one, then the live lines,
+ *    at most `rows - 1` of them, each at most `#drawnCols` columns wide.
+ * 2. `#drawn` is non-empty exactly when the cursor is hidden; it then rests at
+ *    column 0 of the last drawn row.
+ * 3. `#held` (the current unfinished permanent line, not on screen as permanent
+ *    text) is non-empty only while `#drawn` is; `#tail` (the unfinished permanent
+ *    line already written as permanent text, the cursor right after it) is
+ *    non-empty only while `#drawn` is empty. At most one of them is non-empty,
+ *    and neither contains a newline.
+ * 4. `#pending` is permanent text not yet written; nothing else is owed to the sink.
+ */
 export class TerminalRenderer implements Renderer {
   #sink: Sink;
   #cols: number;
   #rows: number;
   #pending = "";
   #held = "";
+  #tail = "";
   #live: readonly string[] = [];
   #liveDirty = false;
-  #drawnRows = 0;
-  #drawnWidths: number[] = [];
-  #drawnLines: string[] = [];
-  #cursorHidden = false;
-  #atLineStart = true;
-  #col = 0;
+  #drawn: readonly string[] = [];
+  #drawnCols = 0;
 
   /** Creates a renderer writing to `sink` for a terminal of the given size. */
   constructor(sink: Sink, cols: number, rows: number) {
@@ -78,74 +102,78 @@ export class TerminalRenderer implements Renderer {
     this.#cols = Math.max(1, cols);
     this.#rows = Math.max(2, rows);
     this.#liveDirty = true;
-    this.#drawnLines = [];
   }
 
   flush(): void {
     if (this.#pending.length === 0 && !this.#liveDirty) return;
     this.#liveDirty = false;
-    if (this.#pending.length === 0 && this.#updateLiveInPlace()) return;
+    if (this.#pending.length === 0 && this.#patchLive()) return;
+    const wasDrawn = this.#drawn.length > 0;
     let out = "";
-    if (this.#drawnRows > 0) {
-      // After a resize to fewer columns, terminals that reflow (xterm.js, VTE, iTerm2,
-      // Windows Terminal) rewrap the drawn lines: count the rows they occupy now. The
-      // cursor rests at the start of the last line, so that line's own rows don't count.
-      const above = this.#drawnWidths.slice(0, -1).reduce(
-        (sum, width) => sum + Math.max(1, Math.ceil(width / this.#cols)),
-        0,
-      );
-      out += "\r";
-      if (above > 0) out += `\x1b[${above}A`;
-      out += ERASE_DOWN;
-    }
-    const text = this.#held + this.#pending;
-    if (this.#held.length > 0) this.#col = 0;
+    let text = this.#pending;
     this.#pending = "";
-    if (this.#live.length === 0) {
+    if (wasDrawn) {
+      // Back to the first drawn row. Terminals that reflow (xterm.js, VTE, iTerm2,
+      // Windows Terminal) rewrap the drawn rows after a resize to fewer columns:
+      // count the rows they occupy now. The last row's own rows don't count.
+      let above = this.#drawn.length - 1;
+      if (this.#cols < this.#drawnCols) {
+        above = 0;
+        for (let i = 0; i < this.#drawn.length - 1; i++) {
+          above += wrapRows(this.#drawn[i] as string, this.#cols).length;
+        }
+      }
+      out += this.#rewind(above);
+      text = this.#held + text;
       this.#held = "";
-      this.#drawnRows = 0;
-      this.#drawnLines = [];
-      out += this.#clip(text);
-      if (text.length > 0) this.#atLineStart = text.endsWith("\n");
-      if (this.#cursorHidden) {
-        out += SHOW_CURSOR;
-        this.#cursorHidden = false;
-      }
+    } else if (this.#live.length > 0 && this.#tail.length > 0) {
+      // A live region starts below the log: the unfinished line becomes its first row.
+      out += this.#rewind(wrapRows(this.#tail, this.#cols).length - 1);
+      text = this.#tail + text;
+      this.#tail = "";
+    }
+    if (this.#live.length === 0) {
+      out += text;
+      const cut = text.lastIndexOf("\n");
+      this.#tail = cut === -1 ? this.#tail + text : text.slice(cut + 1);
+      this.#drawn = [];
+      if (wasDrawn) out += SHOW_CURSOR;
     } else {
-      if (this.#drawnRows === 0 && !this.#atLineStart && this.#held.length === 0) {
-        // A live region always starts on a fresh line below the log.
-        out += "\n";
-        this.#atLineStart = true;
-      }
       const cut = text.lastIndexOf("\n") + 1;
-      out += this.#clip(text.slice(0, cut));
+      out += text.slice(0, cut);
       this.#held = text.slice(cut);
-      const rows = [...(this.#held ? [this.#held] : []), ...this.#live]
-        .slice(0, this.#rows - 1)
-        .map((line) => truncate(line, this.#cols));
+      const rows = this.#frame();
       out += rows.join("\n") + "\r";
-      this.#drawnRows = rows.length;
-      this.#drawnWidths = rows.map(visibleWidth);
-      this.#drawnLines = rows;
-      if (!this.#cursorHidden) {
-        out = HIDE_CURSOR + out;
-        this.#cursorHidden = true;
-      }
+      if (!wasDrawn) out = HIDE_CURSOR + out;
+      this.#drawn = rows;
+      this.#drawnCols = this.#cols;
     }
     if (out.length > 0) this.#sink(out);
   }
 
+  /** Carriage return, `up` rows up, erase to the end of the screen. */
+  #rewind(up: number): string {
+    return "\r" + (up > 0 ? `\x1b[${up}A` : "") + ERASE_DOWN;
+  }
+
+  /** The live-region rows to draw now: the held line, then the live lines, cut to fit. */
+  #frame(): string[] {
+    const lines = this.#held ? [this.#held, ...this.#live] : this.#live;
+    return lines.slice(0, this.#rows - 1).map((line) => truncate(line, this.#cols));
+  }
+
   /**
-   * When only the live region changed and it keeps its number of rows, rewrites
-   * just the rows that differ (a BuildKit block or a GPU grid changes a few timers
-   * per frame, not every line). Returns false when a full redraw is needed.
+   * When only the live region changed, at the width it was drawn at, and it keeps
+   * its number of rows, rewrites just the rows that differ (a BuildKit block or a
+   * GPU grid changes a few timers per frame, not every line). Returns false when
+   * a full redraw is needed.
    */
-  #updateLiveInPlace(): boolean {
-    const drawn = this.#drawnLines;
-    if (drawn.length === 0 || this.#live.length === 0) return false;
-    const rows = [...(this.#held ? [this.#held] : []), ...this.#live]
-      .slice(0, this.#rows - 1)
-      .map((line) => truncate(line, this.#cols));
+  #patchLive(): boolean {
+    const drawn = this.#drawn;
+    if (drawn.length === 0 || this.#live.length === 0 || this.#drawnCols !== this.#cols) {
+      return false;
+    }
+    const rows = this.#frame();
     if (rows.length !== drawn.length) return false;
     let out = "";
     let at = rows.length - 1; // the cursor rests at the start of the last row
@@ -159,97 +187,32 @@ export class TerminalRenderer implements Renderer {
     if (out.length === 0) return true;
     const last = rows.length - 1;
     if (at < last) out += `\x1b[${last - at}B`;
-    this.#drawnLines = rows;
-    this.#drawnWidths = rows.map(visibleWidth);
+    this.#drawn = rows;
     this.#sink(out);
     return true;
   }
 
   /**
-   * Cuts permanent text at the right edge, as `less -S` shows long lines, so a
-   * narrow terminal or pane never fills with wrapped text. Tracks the column
-   * across calls; escape sequences always pass.
+   * Writes what is pending and ends the live region: `"clear"` erases it, `"keep"`
+   * leaves its last frame on screen as the real tool leaves it. Either way the
+   * cursor ends visible, and after `"keep"` on a fresh line below the frame.
    */
-  #clip(text: string): string {
-    let out = "";
-    let col = this.#col;
-    const cols = this.#cols;
-    let keepFrom = 0;
-    let dropping = false;
-    let i = 0;
-    while (i < text.length) {
-      const code = text.charCodeAt(i);
-      if (code === 0x0a) {
-        if (dropping) {
-          keepFrom = i;
-          dropping = false;
-        }
-        col = 0;
-        i++;
-        continue;
-      }
-      if (code === 0x1b) {
-        const end = escapeEnd(text, i);
-        if (dropping) out += text.slice(i, end);
-        i = end;
-        continue;
-      }
-      const wide = code >= 0x300;
-      const cp = wide ? text.codePointAt(i) ?? 0 : code;
-      const len = cp > 0xffff ? 2 : 1;
-      if (!dropping) {
-        const w = wide ? charWidth(cp) : code < 0x20 || (code >= 0x7f && code < 0xa0) ? 0 : 1;
-        if (col + w > cols) {
-          out += text.slice(keepFrom, i);
-          dropping = true;
-        } else {
-          col += w;
-        }
-      }
-      i += len;
-    }
-    if (!dropping) out += text.slice(keepFrom);
-    this.#col = col;
-    return out;
-  }
-
-  finish(): void {
-    this.#live = [];
+  finish(live: LiveOnStop = "clear"): void {
+    if (live === "clear") this.#live = [];
     this.#liveDirty = true;
     this.flush();
-    if (this.#cursorHidden) {
-      this.#sink(SHOW_CURSOR);
-      this.#cursorHidden = false;
-    }
+    if (this.#drawn.length === 0) return;
+    this.#sink("\n" + SHOW_CURSOR);
+    this.#drawn = [];
+    this.#held = "";
+    this.#live = [];
   }
 
-  /** Whether the last permanent output ended a line. */
+  /** Whether the permanent output so far ends a line. */
   get atLineStart(): boolean {
-    const text = this.#held + this.#pending;
-    return text.length === 0 ? this.#atLineStart : text.endsWith("\n");
+    if (this.#pending.length > 0) return this.#pending.endsWith("\n");
+    return this.#held.length === 0 && this.#tail.length === 0;
   }
-}
-
-/** Index just past the escape sequence starting at `i` (CSI, OSC or a two-byte escape). */
-function escapeEnd(text: string, i: number): number {
-  const next = text[i + 1];
-  if (next === "[") {
-    let j = i + 2;
-    while (j < text.length) {
-      const c = text.charCodeAt(j);
-      j++;
-      if (c >= 0x40 && c <= 0x7e) break;
-    }
-    return j;
-  }
-  if (next === "]") {
-    let j = i + 2;
-    while (j < text.length && text[j] !== "\x07" && !(text[j] === "\x1b" && text[j + 1] === "\\")) {
-      j++;
-    }
-    return text[j] === "\x07" ? j + 1 : Math.min(text.length, j + 2);
-  }
-  return Math.min(text.length, i + 2);
 }
 
 /** Renders for pipes, files and CI logs: only ordinary lines, never cursor control. */
@@ -261,6 +224,7 @@ export class PlainRenderer implements Renderer {
   #atLineStart = true;
   #lastShown = Number.NEGATIVE_INFINITY;
   #lastShownText = "";
+  #latestText = "";
 
   /**
    * Creates a plain renderer. `now` is the pretend clock in milliseconds;
@@ -280,12 +244,17 @@ export class PlainRenderer implements Renderer {
   }
 
   setLive(lines: readonly string[]): void {
+    const text = lines.join("\n");
+    this.#latestText = text;
     if (lines.length === 0) return;
     const now = this.#now();
     if (now - this.#lastShown < this.#interval) return;
-    const text = lines.join("\n");
     if (text === this.#lastShownText) return;
     this.#lastShown = now;
+    this.#showLive(text);
+  }
+
+  #showLive(text: string): void {
     this.#lastShownText = text;
     if (!this.#atLineStart) this.#pending += "\n";
     this.#pending += text + "\n";
@@ -301,7 +270,16 @@ export class PlainRenderer implements Renderer {
     this.#sink(out);
   }
 
-  finish(): void {
+  /**
+   * Emits what is pending. With `"keep"`, a last frame the throttle held back is
+   * printed too, so the log ends on the state the tool stopped in, as a real
+   * tool's CI log does; `"clear"` adds nothing (a cleared bar leaves no trace).
+   */
+  finish(live: LiveOnStop = "clear"): void {
+    if (live === "keep" && this.#latestText !== "" && this.#latestText !== this.#lastShownText) {
+      this.#showLive(this.#latestText);
+    }
+    this.#latestText = "";
     this.flush();
   }
 
@@ -325,14 +303,14 @@ export interface Out {
 
 /** The screen: counts lines, forwards to a renderer, implements {@linkcode Out}. */
 export class Screen implements Out {
-  #renderer: Renderer & { readonly atLineStart: boolean };
+  #renderer: Renderer;
   #sleep: (ms: number) => Promise<void>;
   #lines = 0;
   #liveShown = false;
 
   /** Creates a screen over a renderer; `sleep` paces {@linkcode Screen.type}. */
   constructor(
-    renderer: Renderer & { readonly atLineStart: boolean },
+    renderer: Renderer,
     sleep: (ms: number) => Promise<void>,
   ) {
     this.#renderer = renderer;
@@ -385,10 +363,13 @@ export class Screen implements Out {
     this.#renderer.flush();
   }
 
-  /** Clears the live region, restores the cursor, flushes. */
-  finish(): void {
+  /**
+   * Ends the live region (cleared by default, or its last frame kept as the
+   * running module's `liveOnStop` says), restores the cursor, flushes.
+   */
+  finish(live: LiveOnStop = "clear"): void {
     this.#liveShown = false;
-    this.#renderer.finish();
+    this.#renderer.finish(live);
   }
 
   /** Forwards a terminal resize to the renderer. */

@@ -10,7 +10,7 @@ import { Clock, type Timers } from "./clock.ts";
 import { Rng } from "./rng.ts";
 import { PlainRenderer, Screen, type Sink, TerminalRenderer } from "./screen.ts";
 import { createStyle, type Style } from "./style.ts";
-import type { Context, TermInfo } from "./types.ts";
+import type { Context, Module, TermInfo } from "./types.ts";
 
 /** How to set up a session. */
 export interface SessionOptions {
@@ -80,6 +80,8 @@ export class Session {
   readonly rng: Rng;
   readonly term: TermInfo;
   readonly style: Style;
+  /** The module the rotation runs now (or ran last); its `liveOnStop` decides how a stop ends the screen. */
+  running: Module | undefined;
   #term: TermState;
 
   /** Creates a session. */

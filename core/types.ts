@@ -50,9 +50,18 @@ export interface Module {
   readonly about: string;
   /** Upper bound of one run in pretend milliseconds at speed 1 (default 5 minutes). */
   readonly maxDurationMs?: number;
+  /**
+   * What happens to the live region when a run is stopped (Ctrl-C, an exit
+   * limit) in the middle of this module: `"clear"` (default) erases it, as cargo
+   * clears its bar; `"keep"` leaves its last frame, as BuildKit does.
+   */
+  readonly liveOnStop?: LiveOnStop;
   /** Runs once, from start to finish, then resolves. */
   run(ctx: Context): Promise<void>;
 }
+
+/** What a stopped run does with the live region: erase it or keep its last frame. */
+export type LiveOnStop = "keep" | "clear";
 
 /** Default upper bound of one module run, in pretend milliseconds. */
 export const DEFAULT_MAX_DURATION_MS = 5 * 60_000;

@@ -1,7 +1,8 @@
 /**
  * cargo: `cargo build --release` or `cargo run` in a fresh checkout, as cargo
  * 1.9x prints it. The index update and `Locking` line, parallel downloads with
- * the transient `Downloading N crates, remaining bytes: …` line and the summary,
+ * the transient `Downloading N crates, remaining bytes: …` line and the summary
+ * (in a terminal; in a pipe ` Downloading crates ...` and no summary, no bar),
  * then a simulated job queue: units (libraries, proc macros, build scripts and
  * their runs, the binary) are scheduled in dependency order on 4–16 jobs with
  * pipelining, `Compiling` is printed when a package's first unit starts, and the
@@ -196,56 +197,136 @@ function topoOrder(crates: readonly CrateData[]): CrateData[] {
 }
 
 /**
- * Runs the job queue: at most `jobs` units at once, a unit starts when its
- * dependencies are ready (metadata for pipelined libraries, the whole unit
- * otherwise), and among ready units the one on the longest remaining path goes
- * first. Returns the units with start and end times, in start order.
+ * cargo's queue priority of each unit: its own cost plus the cost of every unit
+ * that depends on it, directly or not (each counted once), every unit costing
+ * the same, as `DependencyQueue::queue_finished` computes it. A build script
+ * outranks the library it builds, so a fresh build opens with `proc-macro2`'s
+ * build script, not with `unicode-ident`.
  */
-export function schedule(units: readonly Unit[], jobs: number): Slot[] {
+export function queuePriority(units: readonly Unit[]): number[] {
   const n = units.length;
+  const words = Math.ceil(n / 32);
+  const below = units.map(() => new Uint32Array(words));
   const dependents: number[][] = units.map(() => []);
   for (const u of units) for (const d of u.deps) dependents[d.unit]?.push(u.index);
-  // Longest remaining path, computed backwards (dependents always have larger indices).
-  const rank = new Array<number>(n).fill(0);
+  const priority = new Array<number>(n).fill(1);
+  // Dependents always have larger indices: fill the sets backwards.
   for (let i = n - 1; i >= 0; i--) {
-    const u = units[i] as Unit;
-    let tail = 0;
-    for (const d of dependents[i] ?? []) tail = Math.max(tail, rank[d] ?? 0);
-    rank[i] = u.duration + tail;
+    const set = below[i] as Uint32Array;
+    for (const d of dependents[i] ?? []) {
+      const other = below[d] as Uint32Array;
+      for (let w = 0; w < words; w++) set[w] = (set[w] as number) | (other[w] as number);
+      set[d >> 5] = (set[d >> 5] as number) | (1 << (d & 31));
+    }
+    let count = 0;
+    for (let w = 0; w < words; w++) {
+      let x = set[w] as number;
+      while (x !== 0) {
+        x &= x - 1;
+        count++;
+      }
+    }
+    priority[i] = 1 + count;
   }
-  const start = new Array<number>(n).fill(-1);
-  const end = new Array<number>(n).fill(Infinity);
-  const meta = new Array<number>(n).fill(Infinity);
+  return priority;
+}
+
+/**
+ * Runs the job queue: at most `jobs` units at once, a unit starts when its
+ * dependencies are ready (metadata for pipelined libraries, the whole unit
+ * otherwise), and among ready units the one of highest {@linkcode queuePriority}
+ * goes first (the lower index on a tie). Returns the units with start and end
+ * times, in start order.
+ *
+ * Event-driven: each unit counts the dependencies it still waits for, and the
+ * moments a unit's metadata or the unit itself completes are the only events,
+ * so planning takes O(units log units) instead of rescanning every waiting unit
+ * at every event.
+ */
+export function schedule(units: readonly Unit[], jobs: number): Slot[] {
+  const rank = queuePriority(units);
+  const afterMeta: number[][] = units.map(() => []);
+  const afterEnd: number[][] = units.map(() => []);
+  const unmet = units.map((u) => u.deps.length);
+  for (const u of units) {
+    for (const d of u.deps) (d.full ? afterEnd : afterMeta)[d.unit]?.push(u.index);
+  }
+  const ready = new Heap<number>((a, b) => (rank[b] as number) - (rank[a] as number) || a - b);
+  for (const u of units) if (unmet[u.index] === 0) ready.push(u.index);
+  type Done = { t: number; unit: number; whole: boolean };
+  const events = new Heap<Done>((a, b) => a.t - b.t);
   const slots: Slot[] = [];
+  let running = 0;
   let t = 0;
-  let running: number[] = [];
-  let waiting = units.map((u) => u.index);
-  const readyAt = (u: Unit): boolean =>
-    u.deps.every((d) => (d.full ? end[d.unit] as number : meta[d.unit] as number) <= t);
-  while (waiting.length > 0 || running.length > 0) {
-    running = running.filter((i) => (end[i] as number) > t);
-    const ready = waiting.filter((i) => readyAt(units[i] as Unit));
-    ready.sort((a, b) => (rank[b] as number) - (rank[a] as number) || a - b);
-    for (const i of ready) {
-      if (running.length >= jobs) break;
-      const u = units[i] as Unit;
-      start[i] = t;
-      end[i] = t + u.duration;
-      meta[i] = t + u.duration * u.metaFraction;
-      running.push(i);
+  const release = (waiters: readonly number[]) => {
+    for (const w of waiters) {
+      unmet[w] = (unmet[w] as number) - 1;
+      if (unmet[w] === 0) ready.push(w);
+    }
+  };
+  while (true) {
+    while (running < jobs && ready.size > 0) {
+      const u = units[ready.pop() as number] as Unit;
       slots.push({ unit: u, start: t, end: t + u.duration });
+      running++;
+      events.push({ t: t + u.duration * u.metaFraction, unit: u.index, whole: false });
+      events.push({ t: t + u.duration, unit: u.index, whole: true });
     }
-    waiting = waiting.filter((i) => start[i] === -1);
-    // Next moment anything can change: a unit ends, or metadata becomes available.
-    let next = Infinity;
-    for (const i of running) {
-      next = Math.min(next, end[i] as number);
-      if ((meta[i] as number) > t) next = Math.min(next, meta[i] as number);
+    const next = events.peek();
+    if (next === undefined) break;
+    t = next.t;
+    for (let e = events.peek(); e !== undefined && e.t <= t; e = events.peek()) {
+      events.pop();
+      if (e.whole) running--;
+      release((e.whole ? afterEnd : afterMeta)[e.unit] as number[]);
     }
-    if (next === Infinity) break;
-    t = next;
   }
   return slots;
+}
+
+/** A binary heap: `pop` returns the element `before` orders first. */
+class Heap<T> {
+  #items: T[] = [];
+  #before: (a: T, b: T) => number;
+  constructor(before: (a: T, b: T) => number) {
+    this.#before = before;
+  }
+  get size(): number {
+    return this.#items.length;
+  }
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+  push(item: T): void {
+    const items = this.#items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.#before(items[i] as T, items[parent] as T) >= 0) break;
+      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    let i = 0;
+    while (true) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let best = i;
+      if (l < items.length && this.#before(items[l] as T, items[best] as T) < 0) best = l;
+      if (r < items.length && this.#before(items[r] as T, items[best] as T) < 0) best = r;
+      if (best === i) break;
+      [items[i], items[best]] = [items[best] as T, items[i] as T];
+      i = best;
+    }
+    return top;
+  }
 }
 
 /**
@@ -289,11 +370,6 @@ export function renderProgress(
 /** A cargo status line: the word right-aligned to 12 columns in bold bright green. */
 function status(style: Style, word: string, rest: string): string {
   return `${style.bold(style.brightGreen(word.padStart(12)))} ${rest}`;
-}
-
-/** `4.2MiB`, cargo's byte format. */
-function bytes(n: number): string {
-  return formatBytes(n);
 }
 
 /** `1 crate` / `2 crates`. */
@@ -479,16 +555,30 @@ export const cargo: Module = {
       out.line(status(style, "Running", `\`target/debug/${app}\``));
       const utc = new Date(ctx.clock.wall().getTime() - ctx.clock.utcOffsetMinutes * 60_000);
       const ts = utc.toISOString().replace(/Z$/, `${rng.int(100, 999)}Z`);
-      for (const l of rng.pick(data.runOutputs)) {
+      // What the binary prints follows from what it depends on: a web server logs
+      // through tracing only when tracing-subscriber is in the build.
+      const has = (id: string) => list.some((c) => c.id === id);
+      const outputs = !(has("axum") || has("tower-http") || has("hyper"))
+        ? data.runOutputs.cli
+        : has("tracing-subscriber")
+        ? data.runOutputs.tracingServer
+        : data.runOutputs.server;
+      for (const l of rng.pick(outputs)) {
         out.line(l.replaceAll("{ts}", ts).replaceAll("{app}", app.replaceAll("-", "_")));
       }
     }
   },
 };
 
-/** The download phase: one `Downloaded` line per crate as it completes, then the summary. */
+/**
+ * The download phase: one `Downloaded` line per crate as it completes. In a
+ * terminal the transient `Downloading N crates, remaining bytes` line runs below
+ * them and a summary follows; without one cargo says ` Downloading crates ...`
+ * once and prints no summary (`print_summary` returns early without progress).
+ */
 async function download(ctx: Context, list: readonly CrateData[]): Promise<void> {
   const { out, rng, style } = ctx;
+  const tty = ctx.term.isTTY;
   const { fetches, rate } = planDownloads(list, rng);
   const total = fetches.reduce((a, f) => a + f.size, 0);
   let pendingBytes = total;
@@ -501,13 +591,15 @@ async function download(ctx: Context, list: readonly CrateData[]): Promise<void>
   };
   const draw = () => {
     const left = fetches.length - done;
+    if (!tty) return;
     if (left === 0) return out.live([]);
     out.live([
       `${style.bold(style.cyan("Downloading".padStart(12)))} ${crates(left)}, remaining bytes: ${
-        bytes(remaining(now))
+        formatBytes(remaining(now))
       }`,
     ]);
   };
+  if (!tty) out.line(status(style, "Downloading", "crates ..."));
   draw();
   for (const f of fetches) {
     while (f.end - now > 250) {
@@ -523,12 +615,13 @@ async function download(ctx: Context, list: readonly CrateData[]): Promise<void>
     draw();
   }
   out.live([]);
+  if (!tty) return;
   const largest = fetches.reduce((a, f) => (f.size > a.size ? f : a), fetches[0] as Fetch);
-  let summary = `${crates(fetches.length)} (${bytes(total)}) in ${
+  let summary = `${crates(fetches.length)} (${formatBytes(total)}) in ${
     formatSeconds(ctx.clock.now() - t0)
   }`;
   if (largest.size > MIB && fetches.length > 1) {
-    summary += ` (largest was \`${crateName(largest.crate)}\` at ${bytes(largest.size)})`;
+    summary += ` (largest was \`${crateName(largest.crate)}\` at ${formatBytes(largest.size)})`;
   }
   out.line(status(style, "Downloaded", summary));
 }
@@ -567,7 +660,10 @@ async function compile(
   let dirty = false;
   const header = style.bold(style.cyan("Building".padStart(12)));
   const draw = () => {
-    const text = renderProgress(finished, total, active.map((s) => s.unit.label), ctx.term.cols);
+    // cargo draws no progress bar when stderr is not a terminal.
+    const text = ctx.term.isTTY
+      ? renderProgress(finished, total, active.map((s) => s.unit.label), ctx.term.cols)
+      : undefined;
     out.live(text === undefined ? [] : [`${header} ${text}`]);
     lastDraw = now;
     dirty = false;

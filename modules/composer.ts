@@ -49,6 +49,8 @@ export interface InstallPlan {
   operations: Operation[];
   /** Packages installed after the run (for the funding count). */
   fundingCount: number;
+  /** Suggestions the new dependencies add (an update without a lock file reports them). */
+  suggestions: number;
 }
 
 /** Draws the plan of one install. */
@@ -83,11 +85,11 @@ export function planInstall(rng: Rng): InstallPlan {
     };
     if (existingVendor) {
       if (rng.chance(0.7)) continue;
-      const update = rng.chance(0.85);
+      const from = rng.chance(0.85) ? previousVersion(rng, p.version) : undefined;
       operations.push({
         ...base,
-        kind: update ? "update" : "install",
-        ...(update ? { from: previousVersion(rng, p.version) } : {}),
+        kind: from ? "update" : "install",
+        ...(from ? { from } : {}),
         download: rng.chance(0.8),
       });
     } else {
@@ -95,33 +97,39 @@ export function planInstall(rng: Rng): InstallPlan {
     }
   }
   if (existingVendor && operations.length < 3) {
-    for (const p of packages.slice(0, 3)) {
-      if (operations.some((o) => o.name === p.name)) continue;
+    for (const p of packages) {
+      if (operations.length >= 3) break;
+      const from = previousVersion(rng, p.version);
+      if (!from || operations.some((o) => o.name === p.name)) continue;
       operations.push({
         name: p.name,
         version: p.version,
         funding: p.funding,
         discover: p.discover === true,
         kind: "update",
-        from: previousVersion(rng, p.version),
+        from,
         download: true,
       });
     }
     operations.sort((a, b) => installOrder(a, b));
   }
   if (existingVendor && rng.chance(0.4)) {
+    // A package the project dropped, at the last version it had installed.
+    const [name, version] = rng.pick(
+      [
+        ["laravel/ui", "v4.6.1"],
+        ["fideloper/proxy", "4.4.2"],
+        ["fruitcake/laravel-cors", "v3.0.0"],
+        ["swiftmailer/swiftmailer", "v6.3.0"],
+        ["symfony/polyfill-php72", "v1.31.0"],
+        ["doctrine/cache", "2.2.0"],
+        ["sensio/framework-extra-bundle", "v6.2.10"],
+      ] as const,
+    );
     operations.push({
       kind: "remove",
-      name: rng.pick([
-        "laravel/ui",
-        "fideloper/proxy",
-        "fruitcake/laravel-cors",
-        "swiftmailer/swiftmailer",
-        "symfony/polyfill-php72",
-        "doctrine/cache",
-        "sensio/framework-extra-bundle",
-      ]),
-      version: rng.pick(["v2.5.0", "4.4.2", "v3.0.0", "v6.3.0", "v1.28.0", "2.2.0", "v6.2.10"]),
+      name,
+      version,
       download: false,
       funding: false,
       discover: false,
@@ -133,6 +141,10 @@ export function planInstall(rng: Rng): InstallPlan {
     staleLock: !lockMissing && rng.chance(0.1),
     operations,
     fundingCount: packages.filter((p) => p.funding).length,
+    // Frameworks suggest a lot (Laravel about 70 for 110 packages), small libraries a few.
+    suggestions: kind === "library"
+      ? rng.int(1, Math.max(1, Math.round(packages.length / 6)))
+      : Math.round(packages.length * rng.float(0.45, 0.7)),
   };
 }
 
@@ -153,15 +165,22 @@ function level(name: string): number {
   return 1;
 }
 
-/** A plausible older version of `version`: one component lowered, the ones after it redrawn. */
-export function previousVersion(rng: Rng, version: string): string {
+/**
+ * An older release of `version` that exists: only its last non-zero component
+ * is lowered (releases in a series are numbered one after another: v7.3.4 had
+ * v7.3.1, v1.33.0 had v1.30.0), never below 1 for a major, and the components
+ * after it stay 0. Undefined for a first release such as 1.0.0.
+ */
+export function previousVersion(rng: Rng, version: string): string | undefined {
   const prefix = version.startsWith("v") ? "v" : "";
   const parts = version.replace(/^v/, "").split(".").map(Number);
+  if (parts.some((p) => !Number.isInteger(p))) return undefined;
   let i = parts.length - 1;
   while (i > 0 && parts[i] === 0) i--;
-  if (parts[i] === 0) return version;
-  parts[i] = Math.max(0, parts[i]! - rng.int(1, Math.min(3, parts[i]!)));
-  for (let j = i + 1; j < parts.length; j++) parts[j] = rng.int(0, 12);
+  const floor = i === 0 ? 1 : 0;
+  const room = parts[i]! - floor;
+  if (room <= 0) return undefined;
+  parts[i] = parts[i]! - rng.int(1, Math.min(i === 0 ? 1 : 3, room));
   return prefix + parts.join(".");
 }
 
@@ -266,7 +285,9 @@ async function lockFirst(ctx: Context, plan: InstallPlan): Promise<void> {
   out.line(style.green("Updating dependencies"));
   await ctx.sleep(rng.int(1500, 9000));
   out.line(style.green(operationsSummary("Lock file operations", plan.operations)));
-  for (const op of plan.operations) {
+  // Composer lists lock operations by name, not in install order.
+  const byName = plan.operations.slice().sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const op of byName) {
     out.line(`  - Locking ${pkg(style, op.name, op.version)}`);
     if (rng.chance(0.1)) await ctx.sleep(rng.int(5, 40));
   }
@@ -333,7 +354,10 @@ async function run(ctx: Context): Promise<void> {
   const plan = planInstall(rng);
   if (plan.lockMissing) await lockFirst(ctx, plan);
   out.line(style.green("Installing dependencies from lock file (including require-dev)"));
-  out.line("Verifying lock file contents can be installed on current platform.");
+  // Only a lock file read from disk is verified; one just written by the update is not.
+  if (!plan.lockMissing) {
+    out.line(style.green("Verifying lock file contents can be installed on current platform."));
+  }
   if (plan.staleLock) {
     out.line(
       warning(
@@ -361,6 +385,14 @@ async function run(ctx: Context): Promise<void> {
     return `  - Installing ${pkg(style, o.name, o.version)}: Extracting archive`;
   });
   await runBatch(ctx, lines, () => clamp(rng.exp(55), 3, 200));
+  if (plan.lockMissing && plan.suggestions > 0) {
+    // Composer prints the count as is, "1 package suggestions" included.
+    out.line(
+      style.green(
+        `${plan.suggestions} package suggestions were added by new dependencies, use \`composer suggest\` to see details.`,
+      ),
+    );
+  }
   await afterInstall(ctx, plan);
 }
 

@@ -922,5 +922,6 @@ export const docker_build: Module = {
   signature: 'docker build -t "$IMAGE" .',
   about: "Build a container image with Docker BuildKit",
   maxDurationMs: 240_000,
+  liveOnStop: "keep",
   run,
 };

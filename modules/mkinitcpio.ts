@@ -80,7 +80,15 @@ async function build(
   preset: Preset,
   name: "default" | "fallback",
   hooks: readonly string[],
-  opts: { dropIn?: string; compression: string; missingFirmware: Set<string>; vconsole: boolean },
+  opts: {
+    dropIn?: string;
+    compression: string;
+    missingFirmware: Set<string>;
+    /** Whether /etc/vconsole.conf exists (archinstall writes one with KEYMAP). */
+    vconsole: boolean;
+    /** Whether it sets FONT= (most systems keep the kernel's font and do not). */
+    font: boolean;
+  },
 ): Promise<void> {
   const { out, style, rng } = ctx;
   const fallback = name === "fallback";
@@ -89,10 +97,11 @@ async function build(
     msg(style, `Building image from preset: /etc/mkinitcpio.d/${preset.pkg}.preset: '${name}'`),
   );
   out.line(msg(style, "Using default configuration file: '/etc/mkinitcpio.conf'"));
-  if (opts.dropIn) out.line(msg(style, `Using drop-in configuration file: '${opts.dropIn}'`));
   out.line(
     msg2(style, `-k /boot/vmlinuz-${preset.pkg} -g ${image}${fallback ? " -S autodetect" : ""}`),
   );
+  // mkinitcpio reads the drop-ins after the preset's options, just before the build.
+  if (opts.dropIn) out.line(msg(style, `Using drop-in configuration file: '${opts.dropIn}'`));
   await ctx.sleep(wait(rng, 120, 0.4));
   out.line(msg(style, `Starting build: '${preset.version}'`));
   for (const hook of hooks) {
@@ -101,7 +110,7 @@ async function build(
     const [median = 0.2, sigma = 0.3] = times[hook] ?? [];
     const factor = fallback ? fallbackFactor[hook] ?? 1.3 : 1;
     await ctx.sleep(wait(rng, median * factor * 1000, sigma));
-    if (hook === "consolefont" && !opts.vconsole) {
+    if (hook === "consolefont" && !opts.font) {
       out.line(warning(style, "consolefont: no font found in configuration"));
     }
     if (hook === "sd-vconsole" && !opts.vconsole) {
@@ -145,8 +154,10 @@ export const mkinitcpio: Module = {
       ...(rng.chance(0.12) ? { dropIn: rng.pick(data.dropIns) } : {}),
       compression: rng.pick(data.compression),
       missingFirmware,
-      vconsole: rng.chance(0.8),
+      vconsole: rng.chance(0.85),
+      font: false,
     };
+    opts.font = opts.vconsole && rng.chance(0.15);
     for (const preset of pickPresets(rng)) {
       await build(ctx, preset, "default", hooks, opts);
       await build(ctx, preset, "fallback", hooks, opts);

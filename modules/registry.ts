@@ -56,13 +56,19 @@ export function loadModules(names: readonly string[] = MODULE_NAMES): Promise<Mo
  */
 export function lazyModule(name: string): Module {
   let loaded: Promise<Module> | undefined;
+  let module: Module | undefined;
   return {
     name,
     signature: name,
     about: name,
+    /** The loaded module's, read when a run stops (it has loaded by then). */
+    get liveOnStop() {
+      return module?.liveOnStop;
+    },
     async run(ctx: Context) {
       loaded ??= loadModule(name);
-      await (await loaded).run(ctx);
+      module = await loaded;
+      await module.run(ctx);
     },
   };
 }

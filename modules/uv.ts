@@ -13,7 +13,7 @@
 
 import data from "../data/pypi_packages.json" with { type: "json" };
 import { padEndVisible, visibleWidth } from "../core/ansi.ts";
-import { clamp } from "../core/format.ts";
+import { clamp, formatBytes } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -29,6 +29,8 @@ interface PackageData {
 const PACKAGES = data.packages as Record<string, PackageData>;
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const MIB = 1024 * 1024;
+/** The prepare phase never takes longer than this, however slow the link. */
+const MAX_PREPARE_MS = 150_000;
 
 /** One line of the final change list. */
 export interface Change {
@@ -106,8 +108,9 @@ export function planSync(rng: Rng): SyncPlan {
   if (fresh) {
     const cachedShare = rng.chance(0.5) ? rng.float(0, 0.1) : rng.float(0.3, 0.7);
     project.build = rng.chance(0.6);
+    const cached = cachedSet(closure, () => rng.chance(cachedShare));
     const downloads: Download[] = rng.shuffle(closure)
-      .filter(() => !rng.chance(cachedShare))
+      .filter((n) => !cached.has(n))
       .map((n) => newDownload(rng, n, PACKAGES[n]!.size));
     if (project.build) downloads.unshift(newDownload(rng, project.name, 0));
     if (downloads.length === 0) {
@@ -156,7 +159,7 @@ export function planSync(rng: Rng): SyncPlan {
     size: PACKAGES[n]!.size,
   }));
   for (const n of upgrades) {
-    changes.push({ sign: "-", name: n, version: PACKAGES[n]!.previous ?? "0.0.0" });
+    changes.push({ sign: "-", name: n, version: rng.pick(previousVersions(n)) });
     changes.push({ sign: "+", name: n, version: PACKAGES[n]!.version });
   }
   return {
@@ -175,8 +178,55 @@ export function planSync(rng: Rng): SyncPlan {
   };
 }
 
+/**
+ * Releases an environment may hold before the locked one: the release the data
+ * names, and for semantic versions the releases just before the current one
+ * (the patch before it, or with a zero patch one or two minors back, or the
+ * previous major), which exist because those series number their releases one
+ * after another. Calendar versions (certifi's 2025.11.12) keep the named one.
+ */
+export function previousVersions(name: string): string[] {
+  const data = PACKAGES[name]!;
+  const out = data.previous ? [data.previous] : [];
+  const parts = data.version.split(".").map(Number);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !Number.isInteger(p))) return out;
+  if (parts[0]! >= 2000) return out;
+  let i = parts.length - 1;
+  while (i > 0 && parts[i] === 0) i--;
+  const steps = i === parts.length - 1 ? 1 : i === 0 ? 1 : 2;
+  for (let k = 1; k <= Math.min(steps, parts[i]! - (i === 0 ? 1 : 0)); k++) {
+    const older = parts.slice();
+    older[i] = parts[i]! - k;
+    const text = older.join(".");
+    if (!out.includes(text)) out.push(text);
+  }
+  return out;
+}
+
 function newDownload(rng: Rng, name: string, size: number): Download {
-  return { name, size, done: 0, latency: rng.int(60, 700) };
+  return { name, size, done: 0, latency: rng.int(30, 350) };
+}
+
+/**
+ * Which of `names` are already in uv's cache. A wheel got there when it was
+ * installed before, together with everything it needs, so the cache holds a
+ * package only if it holds all its dependencies: torch is never cached while its
+ * CUDA wheels download. `drawn` says whether a package was cached by itself.
+ */
+export function cachedSet(names: readonly string[], drawn: (name: string) => boolean): Set<string> {
+  const inScope = new Set(names);
+  const cached = new Set(names.filter((n) => drawn(n)));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const n of cached) {
+      if (PACKAGES[n]!.deps.some((d) => inScope.has(d) && !cached.has(d))) {
+        cached.delete(n);
+        changed = true;
+      }
+    }
+  }
+  return cached;
 }
 
 /** The dependency closure of `roots`, alphabetical. */
@@ -209,27 +259,12 @@ export function uvElapsed(ms: number): string {
 
 /** indicatif's binary bytes: `412.00 MiB`, `512 B`. */
 export function binaryBytes(n: number): string {
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  if (n < 1024) return `${Math.floor(n)} B`;
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(2)} ${units[u]}`;
+  return formatBytes(n, { decimals: 2, space: " " });
 }
 
 /** uv's human-readable bytes as in `(845.9MiB)`. */
 export function humanBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)}${units[u]}`;
+  return formatBytes(n);
 }
 
 /** A summary line such as `Resolved 128 packages in 12ms` (dim, count bold). */
@@ -292,15 +327,17 @@ async function prepare(ctx: Context, plan: SyncPlan): Promise<void> {
   const queue = plan.downloads.slice();
   const total = queue.length;
   const bytes = queue.reduce((a, d) => a + d.size, 0);
-  const target = clamp(rng.logNormal(22_000, 0.5), 10_000, 120_000);
-  const bandwidth = clamp(bytes / target, 0.3 * MIB / 1000, 110 * MIB / 1000); // bytes per ms
-  const slots = rng.int(6, 14);
+  // The link, not a phase length: a few wheels take well under a second to two,
+  // torch and its CUDA wheels minutes on a slow line (kept within the module's bound).
+  const link = clamp(rng.logNormal(45, 0.6), 6, 160) * MIB / 1000; // bytes per ms
+  const bandwidth = Math.max(link, bytes / MAX_PREPARE_MS);
+  const slots = 50; // uv's default UV_CONCURRENT_DOWNLOADS
   const active: { d: Download; started: number }[] = [];
   let prepared = 0;
   let building = plan.project.build && queue[0]?.name === plan.project.name
     ? queue.shift()
     : undefined;
-  const buildUntil = building ? start + rng.int(600, 3500) : 0;
+  const buildUntil = building ? start + rng.int(300, 2000) : 0;
   const header = `${plan.project.name} @ ${plan.project.url}`;
   while (prepared < total) {
     while (active.length < slots && queue.length > 0) {

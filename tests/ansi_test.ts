@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { padEndVisible, stripAnsi, truncate, visibleWidth } from "../core/ansi.ts";
+import {
+  charWidth,
+  escapeLength,
+  padEndVisible,
+  stripAnsi,
+  truncate,
+  visibleWidth,
+  wrapRows,
+} from "../core/ansi.ts";
 import { createStyle } from "../core/style.ts";
 
 const style = createStyle(true);
@@ -49,4 +57,71 @@ Deno.test("style with colour off returns text unchanged; on, wraps and nests", (
   assert.equal(style.red("x"), "\x1b[31mx\x1b[39m");
   const nested = style.red(`a${style.green("b")}c`);
   assert.equal(nested, "\x1b[31ma\x1b[32mb\x1b[39m\x1b[31mc\x1b[39m");
+});
+
+Deno.test("escapeLength parses CSI, control strings and two- and three-byte escapes as a VT does", () => {
+  const whole = [
+    "\x1b[0m",
+    "\x1b[38;2;1;2;3m",
+    "\x1b[?25l",
+    "\x1b[2K",
+    "\x1b]8;;https://x\x07",
+    "\x1b]0;title\x1b\\",
+    "\x1bPq#0\x1b\\",
+    "\x1b(B",
+    "\x1b7",
+    "\x1bM",
+    "\x1b",
+  ];
+  for (const seq of whole) {
+    assert.equal(escapeLength(seq + "日", 0), seq.length, JSON.stringify(seq));
+  }
+  assert.equal(escapeLength("a\x1b[12", 1), 4, "a sequence cut off by the end runs to the end");
+  assert.equal(escapeLength("\x1b[1日m", 0), 3, "a malformed sequence ends before the odd byte");
+});
+
+Deno.test("one grammar: width, stripping, truncation and wrapping agree on every escape", () => {
+  // ESC ( B (designate a character set) draws nothing: "abcd" is four columns everywhere.
+  const text = "ab\x1b(Bcd";
+  assert.equal(visibleWidth(text), 4);
+  assert.equal(stripAnsi(text), "abcd");
+  assert.equal(truncate(text, 4), text);
+  assert.equal(stripAnsi(truncate(text, 3)), "abc");
+  assert.deepEqual(wrapRows(text, 4).map(stripAnsi), ["abcd"]);
+  const piece = fc.constantFrom(
+    "a",
+    " ",
+    "█",
+    "日",
+    "✅",
+    "e\u0301",
+    "\x1b[32m",
+    "\x1b[0m",
+    "\x1b(B",
+    "\x1b]8;;u\x07",
+    "\x1b7",
+  );
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 40 }),
+      fc.integer({ min: 2, max: 30 }),
+      (parts, cols) => {
+        const line = parts.join("");
+        const plain = stripAnsi(line);
+        let width = 0;
+        for (const ch of plain) width += charWidth(ch.codePointAt(0) ?? 0);
+        assert.equal(visibleWidth(line), width);
+        assert.ok(plain.startsWith(stripAnsi(truncate(line, cols))));
+        const rows = wrapRows(line, cols);
+        assert.equal(rows.join(""), line, "wrapping only splits");
+        for (const row of rows) assert.ok(visibleWidth(row) <= cols);
+        for (let i = 0; i + 1 < rows.length; i++) {
+          // A row ends early only when the next glyph would not fit in it.
+          const next = [...stripAnsi(rows[i + 1] as string)][0] ?? "";
+          assert.ok(visibleWidth(rows[i] as string) + charWidth(next.codePointAt(0) ?? 0) > cols);
+        }
+        assert.equal(rows.length === 1, width <= cols || width === 0);
+      },
+    ),
+  );
 });

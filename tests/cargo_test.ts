@@ -9,7 +9,16 @@ import assert from "node:assert/strict";
 import data from "../data/cargo.json" with { type: "json" };
 import { stripAnsi } from "../core/ansi.ts";
 import { formatBytes } from "../core/format.ts";
-import { cargo, renderProgress } from "../modules/cargo.ts";
+import {
+  cargo,
+  planUnits,
+  queuePriority,
+  renderProgress,
+  schedule,
+  selectCrates,
+  type Slot,
+} from "../modules/cargo.ts";
+import { Rng } from "../core/rng.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -74,11 +83,11 @@ Deno.test("cargo: status words, Finished line and elapsed time", async () => {
   }
 });
 
-Deno.test("cargo: Downloaded lines agree with the summary; Locking covers them", async () => {
+Deno.test("cargo: in a terminal, Downloaded lines agree with the summary; Locking covers them", async () => {
   let withDownloads = 0;
   for (const seed of SEEDS) {
-    const run = await captureModule(cargo, { seed, cols: 80 });
-    const lines = run.output.split("\n");
+    const run = await captureModule(cargo, { seed, cols: 80, tty: true });
+    const lines = run.log.split("\n");
     const items = lines.filter((l) => /^ {2}Downloaded \S+ v\S+$/.test(l)).map((l) => l.slice(13));
     const summary = lines.find((l) => /^ {2}Downloaded \d+ crates? \(/.test(l));
     if (!summary) {
@@ -124,6 +133,78 @@ Deno.test("cargo: Downloaded lines agree with the summary; Locking covers them",
     assert.ok(seconds(m[3] as string) <= seconds(fin as string), `seed ${seed}: download time`);
   }
   assert.ok(withDownloads > 10, "too few runs with downloads");
+});
+
+Deno.test("cargo: in a pipe, one `Downloading crates ...` and no summary, no remaining-bytes line, no bar", async () => {
+  let withDownloads = 0;
+  for (const seed of SEEDS) {
+    const plain = (await captureModule(cargo, { seed, cols: 80 })).output.split("\n");
+    const tty = (await captureModule(cargo, { seed, cols: 80, tty: true })).log.split("\n");
+    const items = plain.filter((l) => /^ {2}Downloaded \S+ v\S+$/.test(l));
+    const announce = plain.filter((l) => l === " Downloading crates ...");
+    assert.ok(
+      !plain.some((l) => /^ {2}Downloaded \d+ crates? \(/.test(l)),
+      `seed ${seed}: summary`,
+    );
+    assert.ok(!plain.some((l) => l.includes("remaining bytes")), `seed ${seed}: remaining bytes`);
+    assert.ok(!plain.some((l) => l.startsWith("    Building ")), `seed ${seed}: a Building bar`);
+    assert.equal(announce.length, items.length > 0 ? 1 : 0, `seed ${seed}: Downloading crates`);
+    if (items.length > 0) {
+      withDownloads++;
+      const at = plain.indexOf(announce[0]!);
+      assert.ok(at < plain.indexOf(items[0]!), `seed ${seed}: announced after the first crate`);
+      assert.ok(plain[at - 1]?.startsWith("     Locking "), `seed ${seed}: not after Locking`);
+    }
+    // The same run in a terminal prints the same permanent story, plus the summary.
+    const story = (lines: string[]) =>
+      lines.filter((l) => /^ +(Compiling|Downloaded \S+ v|Finished|Locking)/.test(l));
+    assert.deepEqual(story(plain), story(tty).filter((l) => !/Downloaded \d+ crates? \(/.test(l)));
+  }
+  assert.ok(withDownloads > 10, "too few runs with downloads");
+});
+
+Deno.test("cargo: what `cargo run` prints follows from the crates it was built with", async () => {
+  let runs = 0;
+  for (const seed of SEEDS) {
+    const lines = (await captureModule(cargo, { seed, cols: 80 })).output.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("     Running `target/debug/"));
+    if (at === -1) continue;
+    runs++;
+    const built = new Set(
+      lines.filter((l) => l.startsWith("   Compiling ")).map((l) => l.split(" ")[4]),
+    );
+    const said = lines.slice(at + 1).filter((l) => l !== "").join("\n");
+    const server = ["axum", "tower-http", "hyper"].some((c) => built.has(c));
+    assert.equal(/[Ll]istening on/.test(said), server, `seed ${seed}: ${said}`);
+    assert.equal(/ INFO /.test(said), server && built.has("tracing-subscriber"), `seed ${seed}`);
+  }
+  assert.ok(runs >= 5, `only ${runs} cargo run outputs`);
+});
+
+Deno.test("cargo: a fresh build starts as cargo's queue priority orders it", async () => {
+  let proc = 0;
+  for (const seed of SEEDS) {
+    const run = await captureModule(cargo, { seed, cols: 80 });
+    const first = run.output.split("\n").find((l) => l.startsWith("   Compiling "));
+    const name = first?.split(" ")[4];
+    if (name === "proc-macro2") proc++;
+    // The opening line names a crate of the data, at its version.
+    assert.ok(name && BY_NAME.has(`${name} ${first?.split(" ")[5]}`), `seed ${seed}: ${first}`);
+  }
+  assert.ok(
+    proc >= SEEDS.length * 0.8,
+    `proc-macro2 opened only ${proc} of ${SEEDS.length} builds`,
+  );
+  // A unit outranks every unit it enables, and a build script outranks its library.
+  const rng = new Rng(3n);
+  const { roots, crates } = selectCrates(rng);
+  const units = planUnits(crates, roots, "app", { release: true, machine: 1 }, rng);
+  const priority = queuePriority(units);
+  for (const u of units) {
+    for (const d of u.deps) {
+      assert.ok((priority[d.unit] as number) > (priority[u.index] as number), u.label);
+    }
+  }
 });
 
 Deno.test("cargo: Compiling lines follow dependency order; the workspace crate is last", async () => {
@@ -247,4 +328,26 @@ Deno.test("cargo: crate data refers only to known crates and has no cycle", () =
 
 Deno.test("cargo: snapshot, seed 1 at 80 columns", async (t) => {
   await t.assertSnapshot((await captureModule(cargo, { seed: 1, cols: 80 })).output);
+});
+
+Deno.test("cargo: the schedule runs each unit once, at most `jobs` at a time, after what it waits for", () => {
+  for (let seed = 1; seed <= 150; seed++) {
+    const rng = new Rng(BigInt(seed));
+    const { roots, crates } = selectCrates(rng);
+    const units = planUnits(crates, roots, "app", { release: rng.chance(0.5), machine: 1 }, rng);
+    for (const jobs of [1, 4, 16]) {
+      const slots = schedule(units, jobs);
+      const at = new Map<number, Slot>(slots.map((s) => [s.unit.index, s]));
+      assert.equal(at.size, units.length, `seed ${seed}: a unit missing or run twice`);
+      for (const s of slots) {
+        for (const d of s.unit.deps) {
+          const dep = at.get(d.unit) as Slot;
+          const ready = d.full ? dep.end : dep.start + dep.unit.duration * dep.unit.metaFraction;
+          assert.ok(ready <= s.start, `seed ${seed}: ${s.unit.label} before ${dep.unit.label}`);
+        }
+        const busy = slots.filter((o) => o.start <= s.start && o.end > s.start).length;
+        assert.ok(busy <= jobs, `seed ${seed}: ${busy} units at once with -j${jobs}`);
+      }
+    }
+  }
 });

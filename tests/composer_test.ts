@@ -5,7 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { composer, progressBar } from "../modules/composer.ts";
+import { composer, previousVersion, progressBar } from "../modules/composer.ts";
+import { Rng } from "../core/rng.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
@@ -92,6 +93,77 @@ Deno.test("composer: summaries agree with the operations printed, over many seed
       );
     }
   }
+});
+
+Deno.test("composer: an upgrade comes from an older release of the same series, zeros after the lowered part", async () => {
+  let seen = 0;
+  for (const seed of SEEDS) {
+    const run = await captureModule(composer, { seed, cols: 80 });
+    for (
+      const m of run.output.matchAll(/^ {2}- Upgrading \S+ \((v?)([\d.]+) => (v?)([\d.]+)\)/gm)
+    ) {
+      seen++;
+      assert.equal(m[1], m[3], `seed ${seed}: ${m[0]} changes the v prefix`);
+      const from = m[2]!.split(".").map(Number);
+      const to = m[4]!.split(".").map(Number);
+      assert.equal(from.length, to.length, m[0]);
+      const k = from.findIndex((p, i) => p !== to[i]);
+      assert.ok(k >= 0 && from[k]! < to[k]!, `seed ${seed}: ${m[0]} is not older`);
+      assert.ok(
+        to.slice(k + 1).every((p) => p === 0),
+        `seed ${seed}: ${m[0]} lowers a middle part`,
+      );
+      assert.ok(from.slice(k + 1).every((p) => p === 0), `seed ${seed}: ${m[0]} invents a patch`);
+      if (k === 0) assert.ok(from[0]! >= 1 && to[0]! - from[0]! === 1, `seed ${seed}: ${m[0]}`);
+    }
+  }
+  assert.ok(seen > 10, `only ${seen} upgrades in ${SEEDS.length} seeds`);
+  const rng = new Rng(7n);
+  assert.equal(previousVersion(rng, "1.0.0"), undefined, "a first release has no predecessor");
+  assert.equal(previousVersion(rng, "v1.33.0")?.match(/^v1\.3[0-2]\.0$/)?.length, 1);
+});
+
+Deno.test("composer: an update locks alphabetically, installs without re-verifying, and reports suggestions", async () => {
+  let updates = 0;
+  for (const seed of SEEDS) {
+    const run = await captureModule(composer, { seed, cols: 80 });
+    const lines = run.output.split("\n");
+    const locking = lines.filter((l) => l.startsWith("  - Locking ")).map((l) => l.split(" ")[4]!);
+    const verifying = lines.indexOf(
+      "Verifying lock file contents can be installed on current platform.",
+    );
+    const suggestions = lines.filter((l) =>
+      /^\d+ package suggestions were added by new dependencies, use `composer suggest` to see details\.$/
+        .test(l)
+    );
+    const fromLock = lines.indexOf(
+      "Installing dependencies from lock file (including require-dev)",
+    );
+    assert.ok(fromLock >= 0, `seed ${seed}`);
+    if (locking.length === 0) {
+      assert.equal(
+        verifying,
+        fromLock + 1,
+        `seed ${seed}: an install from a lock file verifies it`,
+      );
+      assert.equal(suggestions.length, 0, `seed ${seed}: suggestions without an update`);
+      continue;
+    }
+    updates++;
+    assert.deepEqual(locking, [...locking].sort(), `seed ${seed}: Locking not alphabetical`);
+    assert.equal(verifying, -1, `seed ${seed}: a lock just written is verified again`);
+    assert.equal(lines[fromLock - 1], "Writing lock file", `seed ${seed}`);
+    assert.equal(suggestions.length, 1, `seed ${seed}: no suggestions line after an update`);
+    const at = lines.indexOf(suggestions[0]!);
+    const lastOp = lines.findLastIndex((l) => /^ {2}- (Installing|Upgrading|Removing) /.test(l));
+    assert.ok(
+      at > lastOp && lines.slice(lastOp + 1, at).every((l) => /^ +\d+\/\d+ \[/.test(l)),
+      `seed ${seed}: suggestions not right after the operations (and their bar)`,
+    );
+    assert.match(lines[at + 1]!, /^Generating (optimized )?autoload files$/, `seed ${seed}`);
+    assert.ok(Number(suggestions[0]!.split(" ")[0]) <= locking.length, `seed ${seed}: count`);
+  }
+  assert.ok(updates >= 5, `only ${updates} updates`);
 });
 
 Deno.test("composer: a terminal bar ends at its maximum", async () => {

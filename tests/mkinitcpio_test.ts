@@ -80,6 +80,41 @@ Deno.test("mkinitcpio builds default then fallback for each preset, consistently
   }
 });
 
+Deno.test("mkinitcpio: drop-ins after the options line, one console configuration per run", async () => {
+  let withHook = 0;
+  let warned = 0;
+  let dropIns = 0;
+  for (let seed = 1; seed <= 80; seed++) {
+    const list = builds((await captureModule(mkinitcpio, { seed })).output);
+    const fontWarnings = new Set<boolean>();
+    const dropInSets = new Set<string>();
+    for (const b of list) {
+      const opt = b.lines.findIndex((l) => l.startsWith("  -> -k "));
+      const start = b.lines.findIndex((l) => l.startsWith("==> Starting build: "));
+      const dropIn = b.lines.filter((l) => l.startsWith("==> Using drop-in configuration file: "));
+      dropInSets.add(dropIn.join("|"));
+      assert.ok(opt === 1, `seed ${seed}: the options line follows the configuration file line`);
+      assert.deepEqual(b.lines.slice(opt + 1, start), dropIn, `seed ${seed}: drop-in not after -k`);
+      if (dropIn.length > 0) dropIns++;
+      const hook = b.lines.indexOf("  -> Running build hook: [consolefont]");
+      if (hook === -1) continue;
+      const warns =
+        b.lines[hook + 1] === "==> WARNING: consolefont: no font found in configuration";
+      fontWarnings.add(warns);
+    }
+    assert.equal(dropInSets.size, 1, `seed ${seed}: drop-ins differ between builds`);
+    assert.ok(fontWarnings.size <= 1, `seed ${seed}: the font is there for one build only`);
+    if (fontWarnings.size === 1) {
+      withHook++;
+      if (fontWarnings.has(true)) warned++;
+    }
+  }
+  assert.ok(dropIns > 0, "no drop-in in 80 seeds");
+  assert.ok(withHook >= 10, `only ${withHook} runs with [consolefont]`);
+  // Without FONT= in vconsole.conf (the default) every consolefont run warns.
+  assert.ok(warned >= withHook * 0.6, `${warned} of ${withHook} consolefont runs warn`);
+});
+
 Deno.test("mkinitcpio colours: bold green ==>, bold blue ->, bold yellow WARNING", async () => {
   for (let seed = 1; seed <= 10; seed++) {
     const out = (await captureModule(mkinitcpio, { seed, color: true })).output.trimEnd();

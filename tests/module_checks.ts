@@ -1,8 +1,9 @@
 /**
  * Checks every registered module inherits: it finishes within its bound, a seed
- * gives identical bytes, nothing on a rendered terminal is wider than the
- * terminal, the cursor ends visible, plain mode has no cursor control, and plain
- * mode without colour has no escape byte at all.
+ * gives identical bytes, a rendered terminal shows the permanent lines wrapped
+ * plus the live region (never a wrapped live row) and the cursor ends visible,
+ * plain mode has no cursor control, and plain mode without colour has no escape
+ * byte at all.
  *
  * The checks are split over three test files (contract, plain, terminal) so the
  * runner can take them in parallel; each file registers one group from here.
@@ -13,7 +14,7 @@
 import assert from "node:assert/strict";
 import { MODULES } from "../modules/mod.ts";
 import { DEFAULT_MAX_DURATION_MS, type Module } from "../core/types.ts";
-import { captureModule, replay } from "./harness.ts";
+import { captureModule, expectedScreen, replay, ReplayTerminal, trimEnd } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
 const WIDTHS = [20, 80, 200] as const;
@@ -93,17 +94,72 @@ function registerPlain(module: Module, bound: number): void {
 }
 
 function registerTerminal(module: Module, bound: number): void {
-  Deno.test(`[${module.name}] in a terminal no screen line is wider than the terminal and the cursor ends visible`, async () => {
+  Deno.test(`[${module.name}] in a terminal the screen shows the permanent lines wrapped plus the live region, no live row wraps, the cursor ends visible`, async () => {
+    const rows = 24;
     for (const seed of SEEDS) {
       const cols = WIDTHS[seed % 3] as number;
-      const run = await captureModule(module, { seed, cols, rows: 24, tty: true, color: true });
-      const view = await replay(run.output, cols, 24);
-      assert.ok(view.cursorVisible, `seed ${seed} width ${cols}: cursor left hidden`);
-      assert.ok(!view.wrapped, `seed ${seed} width ${cols}: a line wrapped`);
+      const run = await captureModule(module, { seed, cols, rows, tty: true, color: true });
       assert.ok(run.pretendMs <= bound, `seed ${seed}: ran ${run.pretendMs} ms`);
-      for (const line of view.lines) {
-        assert.ok(line.length <= cols, `seed ${seed} width ${cols}: line too wide: ${line}`);
+      const term = new ReplayTerminal(cols, rows);
+      // A few frames spread over the run, each compared whole with what the design promises.
+      const checkpoints = [
+        ...new Set([1, 2, 3, 4, 5].map((k) => Math.floor((run.chunks.length * k) / 6))),
+      ];
+      try {
+        let written = 0;
+        for (const i of checkpoints) {
+          await term.write(run.chunks.slice(written, i + 1).join(""));
+          written = i + 1;
+          const state = run.chunkStates[i];
+          if (!state) continue;
+          const live = run.live[state.live]?.lines ?? [];
+          const view = term.view();
+          const where = `seed ${seed} width ${cols} frame ${i}`;
+          assert.deepEqual(
+            trimEnd(view.lines),
+            trimEnd(expectedScreen(run.log.slice(0, state.log), live, cols, rows)),
+            `${where}: screen differs`,
+          );
+          if (live.length > 0) {
+            const shown = Math.min(rows - 1, live.length);
+            const top = view.cursor.y - shown + 1;
+            assert.ok(
+              view.continued.slice(top + 1, view.cursor.y + 1).every((c) => !c),
+              `${where}: a live row wrapped`,
+            );
+            assert.ok(!view.cursorVisible, `${where}: cursor visible over a live region`);
+          }
+        }
+        await term.write(run.chunks.slice(written).join(""));
+        const end = term.view();
+        assert.ok(end.cursorVisible, `seed ${seed} width ${cols}: cursor left hidden`);
+        assert.deepEqual(
+          trimEnd(end.lines),
+          trimEnd(expectedScreen(run.log, [], cols, rows)),
+          `seed ${seed} width ${cols}: final screen differs`,
+        );
+      } finally {
+        term.dispose();
       }
+    }
+  });
+
+  Deno.test(`[${module.name}] stopped mid-run in a terminal, the live region is ${module.liveOnStop === "keep" ? "kept" : "cleared"} as its tool leaves it`, async () => {
+    const rows = 24;
+    for (const seed of SEEDS.slice(0, 6)) {
+      const cols = WIDTHS[seed % 3] as number;
+      const exitAfterMs = 1500 + seed * 1700;
+      const run = await captureModule(module, { seed, cols, rows, tty: true, exitAfterMs });
+      if (!run.stopped) continue;
+      const last = run.live.at(-1)?.lines ?? [];
+      const kept = module.liveOnStop === "keep" ? last : [];
+      const view = await replay(run.output, cols, rows);
+      assert.ok(view.cursorVisible, `seed ${seed}: cursor left hidden`);
+      assert.deepEqual(
+        trimEnd(view.lines),
+        trimEnd(expectedScreen(run.log, kept, cols, rows)),
+        `seed ${seed} width ${cols}: screen after the stop`,
+      );
     }
   });
 }

@@ -82,6 +82,22 @@ Deno.test("endSession clears the live region and leaves the cursor visible in a 
   assert.ok(view.lines.includes(SAVING_MESSAGE));
 });
 
+Deno.test("endSession keeps the last frame of a module whose tool keeps it (liveOnStop: keep)", async () => {
+  for (const tty of [true, false]) {
+    const chunks: string[] = [];
+    const s = session(chunks, tty, 500);
+    const cause = await runRotation(s, {
+      modules: [{ ...fake("a", 1000, true), liveOnStop: "keep" }],
+    });
+    assert.equal(cause, "time");
+    endSession(s, cause);
+    const view = await replay(chunks.join(""), 80);
+    assert.ok(view.cursorVisible);
+    const lines = view.lines.filter((l) => l !== "");
+    assert.deepEqual(lines, ["a start", "[=====>    ] 50%", SAVING_MESSAGE], `tty ${tty}`);
+  }
+});
+
 Deno.test("runRotation propagates a module's own error", async () => {
   const chunks: string[] = [];
   const broken: Module = {
@@ -147,6 +163,21 @@ Deno.test("a lazy module loads its module on first run and runs it", async () =>
   s.screen.flush();
   assert.equal(cause, "modules");
   assert.match(chunks.join(""), /^[0-9a-f]{8} {2}([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|/m);
+});
+
+Deno.test("a lazy module stopped mid-run ends the screen as the loaded module says (docker_build keeps its frame)", async () => {
+  const { lazyModule } = await import("../modules/registry.ts");
+  const lazy = lazyModule("docker_build");
+  assert.equal(lazy.liveOnStop, undefined, "nothing known before it loads");
+  const chunks: string[] = [];
+  const s = session(chunks, true, 4000);
+  const cause = await runRotation(s, { modules: [lazy] });
+  assert.equal(cause, "time");
+  assert.equal(lazy.liveOnStop, "keep");
+  endSession(s, cause);
+  const view = await replay(chunks.join(""), 80);
+  assert.ok(view.lines.some((l) => l.startsWith("[+] Building")), "BuildKit's frame was cleared");
+  assert.ok(view.cursorVisible);
 });
 
 Deno.test("play turns a module's unexpected error into one reported line and exit code 1", async () => {

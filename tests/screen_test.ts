@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PlainRenderer, Screen, TerminalRenderer } from "../core/screen.ts";
-import { replay, trimEnd } from "./harness.ts";
+import { expectedScreen, replay, ReplayTerminal, trimEnd } from "./harness.ts";
 
 function terminal(cols = 40, rows = 10) {
   const chunks: string[] = [];
@@ -47,15 +47,23 @@ Deno.test("TerminalRenderer hides the cursor while a live region exists and rest
   assert.deepEqual(trimEnd(view.lines), []);
 });
 
-Deno.test("TerminalRenderer truncates live lines and clips permanent lines to the width", async () => {
+Deno.test("TerminalRenderer wraps permanent lines as a terminal does and truncates live lines", async () => {
   const t = terminal(20, 10);
   t.screen.line("a".repeat(50));
-  t.screen.live(["b".repeat(50)]);
+  t.screen.live(["b".repeat(50), "c"]);
   t.screen.flush();
+  const during = await replay(t.bytes(), 20, 10);
+  assert.deepEqual(trimEnd(during.lines), [
+    "a".repeat(20),
+    "a".repeat(20),
+    "a".repeat(10),
+    "b".repeat(20),
+    "c",
+  ]);
+  assert.deepEqual(during.continued.slice(0, 5), [false, true, true, false, false]);
   t.screen.finish();
   const view = await replay(t.bytes(), 20, 10);
-  assert.equal(view.wrapped, false);
-  assert.equal(view.lines[0], "a".repeat(20));
+  assert.deepEqual(trimEnd(view.lines), ["a".repeat(20), "a".repeat(20), "a".repeat(10)]);
 });
 
 Deno.test("TerminalRenderer emits one write per flush, not one per call", () => {
@@ -68,17 +76,23 @@ Deno.test("TerminalRenderer emits one write per flush, not one per call", () => 
   assert.equal(t.chunks.length, 1, "an idle flush writes nothing");
 });
 
-Deno.test("A live region starts on a fresh line after a partial line, and partial text continues after it", async () => {
+Deno.test("An unfinished line becomes the live region's first row, and the line continues after it", async () => {
   const t = terminal();
+  t.screen.line("log");
   t.screen.write("Downloading...");
   t.screen.flush();
   t.screen.live(["[====    ]"]);
   t.screen.flush();
+  assert.deepEqual(trimEnd((await replay(t.bytes(), 40)).lines), [
+    "log",
+    "Downloading...",
+    "[====    ]",
+  ]);
   t.screen.live([]);
-  t.screen.line("done");
+  t.screen.line(" done");
   t.screen.flush();
   const view = await replay(t.bytes(), 40);
-  assert.deepEqual(trimEnd(view.lines), ["Downloading...", "done"]);
+  assert.deepEqual(trimEnd(view.lines), ["log", "Downloading... done"]);
 });
 
 Deno.test("TerminalRenderer keeps the live region within the terminal height", async () => {
@@ -163,14 +177,162 @@ Deno.test("After narrowing a reflowing terminal, the live region is still erased
   assert.deepEqual(trimEnd(lines), ["log line", "Building 58/120"]);
 });
 
-Deno.test("Clipping keeps escape codes after the cut, so colours never leak past a clipped line", async () => {
-  const t = terminal(10, 5);
-  t.screen.line(`\x1b[31m${"r".repeat(30)}\x1b[39m plain`);
-  t.screen.line("next line");
+Deno.test("A wide glyph that does not fit at the end of a row wraps whole to the next", async () => {
+  const t = terminal(5, 5);
+  t.screen.line("abcd日本");
   t.screen.flush();
-  assert.ok(t.bytes().includes("\x1b[39m"), "the closing code was dropped with the text");
-  const view = await replay(t.bytes(), 10, 5);
-  assert.deepEqual(trimEnd(view.lines), ["r".repeat(10), "next line"]);
+  const view = await replay(t.bytes(), 5, 5);
+  assert.deepEqual(trimEnd(view.lines), ["abcd", "日本"]);
+  assert.deepEqual(trimEnd(view.lines), trimEnd(expectedScreen("abcd日本\n", [], 5, 5)));
+});
+
+Deno.test("The expected screen of the checks reads tabs as a terminal does", async () => {
+  const t = terminal(40, 5);
+  t.screen.line("rcu: \tRCU restricting CPUs");
+  t.screen.line("\tTrampoline variant");
+  t.screen.flush();
+  const view = await replay(t.bytes(), 40, 5);
+  assert.deepEqual(
+    trimEnd(view.lines),
+    trimEnd(expectedScreen("rcu: \tRCU restricting CPUs\n\tTrampoline variant\n", [], 40, 5)),
+  );
+});
+
+Deno.test("finish('keep') leaves the last frame on screen, the cursor shown on a fresh line below it", async () => {
+  const t = terminal(30, 10);
+  t.screen.line("log");
+  t.screen.live(["[+] Building 12.3s (4/9)", " => [2/5] RUN apt-get update"]);
+  t.screen.flush();
+  t.screen.finish("keep");
+  t.screen.settle();
+  t.screen.line("Saving work to disk...");
+  t.screen.flush();
+  const view = await replay(t.bytes(), 30, 10);
+  assert.deepEqual(trimEnd(view.lines), [
+    "log",
+    "[+] Building 12.3s (4/9)",
+    " => [2/5] RUN apt-get update",
+    "Saving work to disk...",
+  ]);
+  assert.ok(view.cursorVisible);
+  assert.deepEqual(view.cursor, { x: 0, y: 4 });
+});
+
+Deno.test("finish('clear') (the default) erases the live region", async () => {
+  const t = terminal(30, 10);
+  t.screen.line("log");
+  t.screen.live(["Building [====>   ] 7/9"]);
+  t.screen.flush();
+  t.screen.finish();
+  const view = await replay(t.bytes(), 30, 10);
+  assert.deepEqual(trimEnd(view.lines), ["log"]);
+  assert.ok(view.cursorVisible);
+});
+
+Deno.test("PlainRenderer finish('keep') prints a last frame the throttle held back, once; 'clear' prints nothing more", () => {
+  for (const mode of ["keep", "clear"] as const) {
+    const p = plain(5000);
+    p.setNow(0);
+    p.screen.live(["step 1"]);
+    p.setNow(1000);
+    p.screen.live(["step 2"]);
+    p.screen.finish(mode);
+    const shown = p.bytes().trim().split("\n");
+    assert.deepEqual(shown, mode === "keep" ? ["step 1", "step 2"] : ["step 1"]);
+  }
+  const p = plain(5000);
+  p.screen.live(["only"]);
+  p.screen.finish("keep");
+  assert.equal(p.bytes(), "only\n", "a frame already printed is not printed twice");
+  const q = plain(5000);
+  q.screen.live(["bar"]);
+  q.setNow(1000);
+  q.screen.live(["bar 2"]);
+  q.screen.live([]);
+  q.screen.finish("keep");
+  assert.equal(q.bytes(), "bar\n", "a live region the module cleared is not kept");
+});
+
+Deno.test("TerminalRenderer's drawn state keeps its invariants: the screen is the log wrapped plus the live frame", async () => {
+  const fc = (await import("fast-check")).default;
+  const text = fc.constantFrom(
+    "Compiling a",
+    "日本語のテキスト",
+    "x".repeat(45),
+    "\x1b[32mok\x1b[39m",
+    "",
+    "é✅",
+  );
+  const step = fc.oneof(
+    fc.record({ line: text }),
+    fc.record({ write: text }),
+    fc.record({ live: fc.array(text, { maxLength: 14 }) }),
+    fc.record({ resize: fc.integer({ min: 4, max: 50 }) }),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(step, { maxLength: 30 }),
+      fc.constantFrom("keep", "clear" as const),
+      async (steps, ending: "keep" | "clear") => {
+        let cols = 30;
+        const rows = 12;
+        const term = new ReplayTerminal(cols, rows);
+        const t = terminal(cols, rows);
+        let log = "";
+        let live: string[] = [];
+        let sent = 0;
+        const sync = async () => {
+          await term.write(t.bytes().slice(sent));
+          sent = t.bytes().length;
+        };
+        try {
+          for (const s of steps) {
+            if ("line" in s) {
+              t.screen.line(s.line);
+              log += s.line + "\n";
+            } else if ("write" in s) {
+              t.screen.write(s.write);
+              log += s.write;
+            } else if ("live" in s) {
+              t.screen.live(s.live);
+              live = s.live;
+            } else if (live.length === 0 && (log === "" || log.endsWith("\n"))) {
+              // Resizes under a live region have their own test above: rows that a
+              // reflow pushes into the scrollback are out of any program's reach.
+              // Reflowing the cursor's own line differs between terminals.
+              cols = s.resize;
+              term.resize(cols, rows);
+              t.screen.resize(cols, rows);
+            }
+            t.screen.flush();
+            await sync();
+            const view = term.view();
+            assert.deepEqual(
+              trimEnd(view.lines),
+              trimEnd(expectedScreen(log, live, cols, rows)),
+              "screen differs from the log wrapped plus the live frame",
+            );
+            assert.equal(view.cursorVisible, live.length === 0, "cursor hidden iff a live region");
+            if (live.length > 0) assert.equal(view.cursor.x, 0, "cursor at the last row's start");
+          }
+          t.screen.finish(ending);
+          await sync();
+          const view = term.view();
+          assert.ok(view.cursorVisible);
+          const end = log.lastIndexOf("\n");
+          const kept = ending === "keep" && live.length > 0;
+          const expected = kept
+            ? [...expectedScreen(log, live, cols, rows), ""]
+            : expectedScreen(log, [], cols, rows);
+          assert.deepEqual(trimEnd(view.lines), trimEnd(expected));
+          if (kept || end === log.length - 1) assert.equal(view.cursor.x, 0);
+        } finally {
+          term.dispose();
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
 });
 
 Deno.test("Live updates of unchanged height rewrite only the changed rows, and the screen stays exact", async () => {
@@ -187,21 +349,20 @@ Deno.test("Live updates of unchanged height rewrite only the changed rows, and t
   await fc.assert(
     fc.asyncProperty(fc.array(step, { maxLength: 25 }), async (steps) => {
       const t = terminal(30, 12);
-      const log: string[] = [];
+      let log = "";
       let live: string[] = [];
       for (const s of steps) {
         if ("log" in s) {
           t.screen.line(s.log);
-          log.push(s.log.slice(0, 30));
+          log += s.log + "\n";
         } else {
           t.screen.live(s.live);
-          live = s.live.map((l) => l.slice(0, 30));
+          live = s.live;
         }
         t.screen.flush();
       }
       const view = await replay(t.bytes(), 30, 12);
-      const expected = [...log, ...live];
-      assert.deepEqual(trimEnd(view.lines.map((l) => l.trimEnd())), trimEnd(expected));
+      assert.deepEqual(trimEnd(view.lines), trimEnd(expectedScreen(log, live, 30, 12)));
     }),
     { numRuns: 200 },
   );

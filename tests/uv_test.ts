@@ -7,6 +7,9 @@
 import assert from "node:assert/strict";
 import { binaryBytes, humanBytes, uv, uvElapsed } from "../modules/uv.ts";
 import { captureModule } from "./harness.ts";
+import pypi from "../data/pypi_packages.json" with { type: "json" };
+
+const PACKAGES = pypi.packages as Record<string, { size: number; deps: string[] }>;
 
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 const ELAPSED = String.raw`(\d+ms|\d+\.\d\ds|\d+m \d\ds)`;
@@ -95,6 +98,89 @@ Deno.test("uv: live bars count up to the prepared total and never pass their siz
       assert.ok(parseUnit(m[1]!) <= parseUnit(m[2]!) * 1.0001, `seed ${seed}: ${m[0]}`);
     }
   }
+});
+
+/** Plain-mode facts of one run: announced downloads with sizes, installed names, prepare time. */
+function plainFacts(output: string) {
+  const lines = output.split("\n");
+  const announced = new Map<string, number>();
+  for (const l of lines) {
+    const m = l.match(/^Downloading ([a-z0-9-]+) \((\d+\.\d)(MiB|GiB)\)$/);
+    if (m) announced.set(m[1]!, Number(m[2]) * 1024 ** (m[3] === "GiB" ? 3 : 2));
+  }
+  const installed = lines.filter((l) => l.startsWith(" + ")).map((l) => l.slice(3).split("==")[0]!);
+  const prepared = lines.map((l) => l.match(new RegExp(`^Prepared \\d+ packages? in ${ELAPSED}$`)))
+    .find((m) => m !== null);
+  assert.ok(prepared, "no Prepared line");
+  return {
+    announced,
+    installed,
+    fresh: lines.some((l) => l.startsWith("Creating virtual environment")),
+    preparedMs: elapsedMs(prepared[1]!),
+  };
+}
+
+Deno.test("uv: the prepare phase takes what its bytes take on a real link, not a fixed phase", async () => {
+  let small = 0;
+  for (const seed of SEEDS) {
+    const run = await captureModule(uv, { seed, cols: 80 });
+    const { announced, preparedMs } = plainFacts(run.output);
+    const bytes = [...announced.values()].reduce((a, b) => a + b, 0);
+    // No link here is faster than 160 MiB/s, so the announced wheels alone take this long.
+    assert.ok(
+      preparedMs + 10 >= (bytes / (160 * 1024 * 1024)) * 1000 * 0.95,
+      `seed ${seed}: ${bytes} bytes prepared in ${preparedMs} ms`,
+    );
+    if (bytes < 8 * 1024 * 1024) {
+      small++;
+      assert.ok(preparedMs < 3000, `seed ${seed}: a few small wheels took ${preparedMs} ms`);
+    }
+  }
+  assert.ok(small >= 5, `only ${small} seeds with small downloads`);
+});
+
+Deno.test("uv: the cache is coherent: a package downloads whenever a dependency of it does", async () => {
+  for (const seed of SEEDS) {
+    const run = await captureModule(uv, { seed, cols: 80 });
+    const { announced, installed, fresh } = plainFacts(run.output);
+    if (!fresh) continue;
+    for (const name of installed) {
+      const data = PACKAGES[name];
+      if (!data || data.size < 1024 * 1024 || announced.has(name)) continue;
+      const fetchedDep = data.deps.find((d) => announced.has(d));
+      assert.equal(fetchedDep, undefined, `seed ${seed}: ${fetchedDep} downloaded but not ${name}`);
+    }
+  }
+});
+
+Deno.test("uv: an upgrade replaces an older release, and the pairs vary from run to run", async () => {
+  const seen = new Map<string, Set<string>>();
+  const older = (a: string, b: string) => {
+    const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+    }
+    return false;
+  };
+  for (const seed of SEEDS) {
+    const lines = (await captureModule(uv, { seed, cols: 80 })).output.split("\n");
+    const removed = new Map(
+      lines.filter((l) => l.startsWith(" - ")).map((l) =>
+        l.slice(3).split("==") as [string, string]
+      ),
+    );
+    for (const l of lines.filter((l) => l.startsWith(" + "))) {
+      const [name, version] = l.slice(3).split("==") as [string, string];
+      const from = removed.get(name);
+      if (from === undefined) continue;
+      assert.ok(older(from, version), `seed ${seed}: ${name} ${from} -> ${version}`);
+      seen.set(name, (seen.get(name) ?? new Set()).add(from));
+    }
+  }
+  assert.ok(
+    [...seen.values()].some((froms) => froms.size > 1),
+    "every package upgrades from one version",
+  );
 });
 
 Deno.test("uv snapshot, seed 1 at 80 columns", async (t) => {
