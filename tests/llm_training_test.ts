@@ -318,7 +318,19 @@ function checkMegatron(text: string, where: string): void {
     }
     prev = { it, t, idx };
   });
-  assert.equal(Number(iters[iters.length - 1]![2]), trainIters, `${where}: ends at train_iters`);
+  // the job ends at train_iters, or at an `--exit-interval` boundary after a save
+  const endIt = Number(iters[iters.length - 1]![2]);
+  const exit = text.match(/\[exiting program at iteration (\d+)\] datetime/);
+  if (exit) {
+    const interval = Number(
+      ls.find((l) => /^ {2}exit_interval \.+ \d+$/.test(l))!.split(" ").pop(),
+    );
+    assert.equal(Number(exit[1]), endIt, `${where}: exit iteration`);
+    assert.equal(endIt % interval, 0, `${where}: exits on the exit interval`);
+    assert.ok(
+      text.includes(`successfully saved checkpoint from iteration ${String(endIt).padStart(7)}`),
+    );
+  } else assert.equal(endIt, trainIters, `${where}: ends at train_iters`);
   // validation blocks
   for (let i = 1; i < ls.length - 1; i++) {
     const v = ls[i]!.match(
@@ -380,7 +392,11 @@ function checkHf(text: string, where: string): void {
     `${where}: total batch = per device × accumulation × world`,
   );
   const spe = Math.ceil(Math.ceil(Math.ceil(N / world) / mbs) / ga);
-  assert.equal(T, E * spe, `${where}: total optimization steps`);
+  // epochs × steps per epoch, or `max_steps` with the epochs it reaches into
+  assert.ok(
+    T === E * spe || (T < E * spe && E === Math.ceil(T / spe)),
+    `${where}: total optimization steps`,
+  );
   const seq = Number(ls.find((l) => l.startsWith("data         "))!.match(/ seq (\d+) /)![1]);
   // the schedule as the run summary declares it
   const sl = ls.find((l) => l.startsWith("lr schedule  "))!;
@@ -470,10 +486,11 @@ function checkHf(text: string, where: string): void {
     );
     assert.ok(bars.length >= 1, `${where}: final bar`);
     assert.ok(Math.abs(bars[0]!.elapsed - Math.floor(rt)) <= 1, `${where}: bar elapsed vs runtime`);
-    // the bar's smoothed rate reflects the latest steps (evaluation and saves pull the average down)
+    // the bar's smoothed rate reflects the latest steps (an evaluation and a save a few steps
+    // before the end pull it far down, as tqdm's moving average does)
     const barMfu = (bars[0]!.rate! * total * seq * flopsPerToken(model, seq)) /
       (world * peakOf(gpu) * 1e12);
-    assert.ok(barMfu > 0.1 && barMfu < 0.5, `${where}: MFU from the bar rate ${barMfu}`);
+    assert.ok(barMfu > 0.03 && barMfu < 0.5, `${where}: MFU from the bar rate ${barMfu}`);
   }
   // checkpoints
   const m = model;

@@ -12,12 +12,19 @@
 
 import { checkpointBytes, hfTensors, shardSizes } from "./export.ts";
 import { datasetMap, loadPretrained, savePretrainedLines } from "./hf_common.ts";
-import { TrainingSignal, validationLoss } from "./loss.ts";
+import { Evaluator, TrainingSignal } from "./loss.ts";
 import { commas, pyG, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
 import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
-import { destroyWarnings, elasticDone, elasticStart, failure, ncclInit } from "./startup.ts";
+import {
+  destroyWarnings,
+  elasticDone,
+  elasticStart,
+  failure,
+  incidentText,
+  ncclInit,
+} from "./startup.ts";
 import { asctime, usDate } from "./stamps.ts";
 import { Tqdm } from "./tqdm.ts";
 import { wandbEnd, wandbStart } from "./wandb.ts";
@@ -80,7 +87,12 @@ export async function runDeepspeed(run: Run): Promise<void> {
     } --main_process_port ${c.port} --max_restarts 3 ${ENTRY} ${args.join(" ")}`,
   );
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
-  const valRng = run.rng.fork();
+  const ev = new Evaluator(
+    sc.curves,
+    sc.valGap,
+    (k) => lrAt(sc.schedule, k),
+    run.rng.int(1, 2 ** 30),
+  );
   const stats: JobStats = newJobStats(launchSec, "safetensors bf16", out);
   const { series: history, push } = metricHistory();
   const dsConfig =
@@ -270,7 +282,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
         run.monitoring = false;
         run.clearLive();
         await failure(run, fail, dsTraceback(run), attempt);
-        stats.incidents.push(incidentText(run));
+        stats.incidents.push(incidentText(run, fail, `step_${fail.resumeFrom}`));
         failedNow = true;
         break;
       }
@@ -317,7 +329,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
         await run.pause(p.evalSec * 1000 * run.rng.float(0.95, 1.05));
         stats.evalSec += run.nowSec() - t0;
         run.phase("train");
-        const v = Math.fround(validationLoss(sc.curves, k, sc.valGap, valRng));
+        const v = Math.fround(ev.loss(k));
         lastVal = v;
         main(
           "__main__",
@@ -345,8 +357,8 @@ export async function runDeepspeed(run: Run): Promise<void> {
     run.lines(savePretrainedLines(run, false, out));
     break;
   }
-  elasticDone(run);
   destroyWarnings(run);
+  elasticDone(run);
   run.phase("idle");
   const shards = shardSizes(m, 2);
   stats.exportBytes = shards.reduce((a, x) => a + x, 0);
@@ -433,17 +445,4 @@ function dsTraceback(run: Run): string[] {
     `  File "${py}/deepspeed/runtime/engine.py", line 2020, in backward`,
     "    self.optimizer.backward(loss, retain_graph=retain_graph)",
   ];
-}
-
-function incidentText(run: Run): string {
-  const f = run.sc.plan.failure!;
-  const c = run.sc.cluster;
-  const what = f.kind === "ib"
-    ? "NCCL NET/IB completion error (status=12)"
-    : "Xid 48 uncorrectable ECC error";
-  return `${what} on ${c.hosts[f.node]} GPU ${f.localRank} (rank ${
-    f.node * c.gpusPerNode + f.localRank
-  }) at step ${commas(f.atStep)} → elastic restart 1/3, resumed from step_${f.resumeFrom} (${
-    commas(f.atStep - f.resumeFrom)
-  } steps redone)`;
 }

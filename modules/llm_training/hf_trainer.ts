@@ -10,7 +10,7 @@
  */
 
 import { datasetMap, hfLines, hfLog, loadPretrained, savePretrainedLines } from "./hf_common.ts";
-import { TrainingSignal, validationLoss } from "./loss.ts";
+import { Evaluator, TrainingSignal } from "./loss.ts";
 import { commas, pyBool, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
@@ -21,6 +21,7 @@ import {
   elasticDone,
   elasticStart,
   failure,
+  incidentText,
   ncclInit,
 } from "./startup.ts";
 import { usDate } from "./stamps.ts";
@@ -80,7 +81,12 @@ export async function runHfTrainer(run: Run): Promise<void> {
     : `NCCL_DEBUG=INFO LOGLEVEL=INFO torchrun --nproc-per-node=${c.gpusPerNode} --max-restarts=3 ${ENTRY} ${sc.names.config}`;
   await run.command(cmd);
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
-  const valRng = run.rng.fork();
+  const valRng = new Evaluator(
+    sc.curves,
+    sc.valGap,
+    (k) => lrAt(sc.schedule, k),
+    run.rng.int(1, 2 ** 30),
+  );
   const stats: JobStats = newJobStats(launchSec, "GGUF");
   const { series: history, push } = metricHistory();
   const evalBs = sc.batch.micro;
@@ -203,7 +209,7 @@ export async function runHfTrainer(run: Run): Promise<void> {
         run.monitoring = false;
         run.clearLive();
         await failure(run, fail, hfTraceback(run), attempt);
-        stats.incidents.push(incidentText(run));
+        stats.incidents.push(incidentText(run, fail, `checkpoint-${fail.resumeFrom}`));
         failedNow = true;
         break;
       }
@@ -320,8 +326,8 @@ export async function runHfTrainer(run: Run): Promise<void> {
     wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
     break;
   }
-  elasticDone(run);
   destroyWarnings(run);
+  elasticDone(run);
   run.phase("idle");
   stats.finalLoss = stats.steps[stats.steps.length - 1]?.loss ?? 0;
   stats.valLoss = lastEval;
@@ -360,25 +366,12 @@ function nonEmbedding(run: Run): number {
     (m.learnedPos ? m.context * m.hidden : 0);
 }
 
-function incidentText(run: Run): string {
-  const f = run.sc.plan.failure!;
-  const c = run.sc.cluster;
-  const what = f.kind === "ib"
-    ? "NCCL NET/IB completion error (status=12)"
-    : "Xid 48 uncorrectable ECC error";
-  return `${what} on ${c.hosts[f.node]} GPU ${f.localRank} (rank ${
-    f.node * c.gpusPerNode + f.localRank
-  }) at step ${commas(f.atStep)} → elastic restart 1/3, resumed from checkpoint-${f.resumeFrom} (${
-    commas(f.atStep - f.resumeFrom)
-  } steps redone)`;
-}
-
 async function evaluate(
   run: Run,
   bar: Tqdm | null,
   step: number,
   evalSteps: number,
-  rng: ReturnType<Run["rng"]["fork"]>,
+  ev: Evaluator,
   stats: JobStats,
 ): Promise<{ loss: number; runtime: number }> {
   const sc = run.sc;
@@ -403,7 +396,7 @@ async function evaluate(
   stats.evalSec += runtime;
   run.bar = main;
   run.refresh();
-  const loss = validationLoss(sc.curves, step, sc.valGap, rng);
+  const loss = ev.loss(step);
   const rt = Number(runtime.toFixed(4));
   run.line(
     `{'eval_loss': ${f32(loss)}, 'eval_runtime': ${

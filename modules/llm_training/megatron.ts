@@ -19,10 +19,11 @@ import {
   elasticDone,
   elasticStart,
   failure,
+  incidentText,
   ncclInit,
 } from "./startup.ts";
 import { isoSeconds } from "./stamps.ts";
-import { TrainingSignal, validationLoss } from "./loss.ts";
+import { Evaluator, TrainingSignal } from "./loss.ts";
 import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
 import { wandbEnd, wandbStart } from "./wandb.ts";
 import { ggufSize, shardSizes } from "./export.ts";
@@ -60,7 +61,7 @@ export function megatronArgs(run: Run): [string, string][] {
     distributed_timeout_minutes: 10,
     eval_interval: p.evalInterval,
     eval_iters: p.evalSize,
-    exit_interval: null,
+    exit_interval: p.exitInterval,
     ffn_hidden_size: m.ffn,
     fp16,
     global_batch_size: sc.batch.global,
@@ -106,7 +107,7 @@ export function megatronArgs(run: Run): [string, string][] {
     train_iters: p.totalSteps,
     untie_embeddings_and_output_weights: !m.tied,
     use_distributed_optimizer: true,
-    use_flash_attn: true,
+    use_flash_attn: sc.cluster.gpu.arch !== "Volta",
     wandb_exp_name: sc.names.runName,
     wandb_project: sc.names.wandbProject,
     weight_decay: 0.1,
@@ -175,7 +176,12 @@ export async function runMegatron(run: Run): Promise<void> {
     }:${c.port} --max-restarts=3 ${ENTRY} --yaml-cfg ${sc.names.config}`,
   );
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
-  const valRng = run.rng.fork();
+  const valRng = new Evaluator(
+    sc.curves,
+    sc.valGap,
+    (k) => lrAt(sc.schedule, k),
+    run.rng.int(1, 2 ** 30),
+  );
   const stats: JobStats = newJobStats(launchSec, "safetensors");
   const { series: history, push } = metricHistory();
   let attempt = 0;
@@ -183,6 +189,7 @@ export async function runMegatron(run: Run): Promise<void> {
   let wandbStarted: Date | null = null;
   const stagesParams = megatronStageParams(m, par.tp, par.pp);
   let lastLoss = 0;
+  let lastVal: number | null = null;
   for (;;) {
     await elasticStart(run, ENTRY, attempt);
     run.phase("load");
@@ -322,13 +329,13 @@ export async function runMegatron(run: Run): Promise<void> {
     let intervalLoss = 0;
     let memReported = false;
     let failedNow = false;
-    for (let it = from + 1; it <= p.totalSteps; it++) {
+    for (let it = from + 1; it <= p.endStep; it++) {
       const warm = it === from + 1 ? run.rng.float(1.6, 2.4) : it === from + 2 ? 1.15 : 1;
       const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.012));
       if (fail && it === fail.atStep) {
         await run.pause(ms * run.rng.float(0.2, 0.8));
         await failure(run, fail, megatronTraceback(run), attempt);
-        stats.incidents.push(incident(run, fail));
+        stats.incidents.push(incidentText(run, fail, `iteration ${commas(fail.resumeFrom)}`));
         failedNow = true;
         break;
       }
@@ -338,7 +345,7 @@ export async function runMegatron(run: Run): Promise<void> {
       intervalMs += ms;
       intervalIters++;
       intervalLoss += sig.loss;
-      if (it % p.logInterval === 0 || it === p.totalSteps) {
+      if (it % p.logInterval === 0 || it === p.endStep) {
         const msPer = intervalMs / intervalIters;
         const tflops = (sc.flopsPerToken * G * sc.batch.seq) / ((msPer / 1000) * 1e12 * c.world);
         const loss = intervalLoss / intervalIters;
@@ -373,6 +380,7 @@ export async function runMegatron(run: Run): Promise<void> {
       }
       if (it % p.evalInterval === 0 && it !== p.totalSteps) {
         const v = await evaluate(run, `iteration ${it}`, valRng, it, stats, false);
+        lastVal = v;
         push("lm loss validation", v);
         push("lm loss validation ppl", Math.exp(v));
       }
@@ -387,35 +395,38 @@ export async function runMegatron(run: Run): Promise<void> {
     }
     break;
   }
-  // ---- end of training
-  run.line(`[after training is done] datetime: ${isoSeconds(run.wall())} `);
-  if (p.totalSteps % p.saveInterval !== 0) await save(run, p.totalSteps, stats);
-  const v1 = await evaluate(
-    run,
-    `iteration ${p.totalSteps} on validation set`,
-    valRng,
-    p.totalSteps,
-    stats,
-    true,
-  );
-  push("lm loss validation", v1);
-  push("lm loss validation ppl", Math.exp(v1));
-  await evaluate(run, `iteration ${p.totalSteps} on test set`, valRng, p.totalSteps, stats, true);
-  stats.valLoss = v1;
+  const end = p.endStep;
+  if (end < p.totalSteps) {
+    // one chunk of the schedule: `--exit-interval` ends the job after its save
+    if (end % p.saveInterval !== 0) await save(run, end, stats);
+    run.line(`[exiting program at iteration ${end}] datetime: ${isoSeconds(run.wall())} `);
+  } else {
+    run.line(`[after training is done] datetime: ${isoSeconds(run.wall())} `);
+    if (end % p.saveInterval !== 0) await save(run, end, stats);
+    const v1 = await evaluate(run, `iteration ${end} on validation set`, valRng, end, stats, true);
+    push("lm loss validation", v1);
+    push("lm loss validation ppl", Math.exp(v1));
+    await evaluate(run, `iteration ${end} on test set`, valRng, end, stats, true, 1);
+    lastVal = v1;
+  }
+  stats.valLoss = lastVal;
   stats.finalLoss = lastLoss;
   const summary = new Map<string, number | string>();
   for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
   summary.set("world-size", c.world);
   wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
-  elasticDone(run);
   destroyWarnings(run);
+  elasticDone(run);
   run.phase("idle");
   // ---- after the job
-  const ckpt = `${sc.names.outDir}/${iterDir(p.totalSteps)}`;
+  const ckpt = `${sc.names.outDir}/${iterDir(end)}`;
   stats.ckptDir = ckpt;
   stats.ckptBytes = 14 * m.params;
   await du(run, [{ path: ckpt, bytes: stats.ckptBytes }]);
-  await exportHf(run, ckpt, stats);
+  if (end === p.totalSteps) await exportHf(run, ckpt, stats);
+  else {
+    stats.exportFormat = `none: the next job resumes from ${iterDir(end)}`;
+  }
   stats.endSec = run.nowSec();
   await runSummary(run, stats);
 }
@@ -433,19 +444,6 @@ function megatronTraceback(run: Run): string[] {
     `  File "${home}/megatron/training/training.py", line 751, in train_step`,
     "    update_successful, grad_norm, num_zeros_in_grad = optimizer.step()",
   ];
-}
-
-function incident(run: Run, f: NonNullable<typeof run.sc.plan.failure>): string {
-  const c = run.sc.cluster;
-  const rank = f.node * c.gpusPerNode + f.localRank;
-  const what = f.kind === "ib"
-    ? "NCCL NET/IB completion error (status=12)"
-    : "Xid 48 uncorrectable ECC error";
-  return `${what} on ${c.hosts[f.node]} GPU ${f.localRank} (rank ${rank}) at step ${
-    commas(f.atStep)
-  } → elastic restart 1/3, resumed from ${commas(f.resumeFrom)} (${
-    commas(f.atStep - f.resumeFrom)
-  } steps redone)`;
 }
 
 function memoryReport(run: Run, it: number): void {
@@ -486,10 +484,11 @@ function memoryReport(run: Run, it: number): void {
 async function evaluate(
   run: Run,
   where: string,
-  rng: ReturnType<Run["rng"]["fork"]>,
+  ev: Evaluator,
   it: number,
   stats: JobStats,
   verbose: boolean,
+  set = 0,
 ): Promise<number> {
   const sc = run.sc;
   const p = sc.plan;
@@ -503,7 +502,7 @@ async function evaluate(
     }
   } else await run.pause(p.evalSec * 1000);
   stats.evalSec += run.nowSec() - t0;
-  const loss = validationLoss(sc.curves, it, sc.valGap, rng);
+  const loss = ev.loss(it, set);
   run.lines(validationBlock(where, loss));
   run.phase("train");
   return loss;

@@ -27,6 +27,8 @@ export class Run {
   readonly t0: number;
   /** Live lines drawn above the grid (a tqdm bar). */
   bar: string[] = [];
+  /** The node whose console the log shows (its agent, its ranks' output). */
+  consoleNode = 0;
   /** Whether the grid (terminal) or monitor table (plain) is active. */
   monitoring = false;
   #lastMonitor = Number.NEGATIVE_INFINITY;
