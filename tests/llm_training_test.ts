@@ -25,12 +25,17 @@ import {
 } from "../modules/llm_training/export.ts";
 import { pyE, pyG, pyRepr } from "../modules/llm_training/pyfmt.ts";
 import {
+  corpusTokens,
+  drawFailure,
   drawScenario,
+  finetuneLevels,
   type Flavour,
   FLAVOURS,
   flopsPerToken,
   MAX_RUN_MS,
+  NETWORK_FAILURES,
 } from "../modules/llm_training/scenario.ts";
+import { hasMig } from "../modules/llm_training/nvidia_smi.ts";
 import { lrAt, type LrSchedule } from "../modules/llm_training/schedule.ts";
 import { formatInterval, formatMeter } from "../modules/llm_training/tqdm.ts";
 import { formatNum } from "../modules/llm_training/deepspeed.ts";
@@ -597,20 +602,51 @@ function checkDeepspeed(text: string, where: string): void {
 
 // ------------------------------------------------------------------ tests
 
+/** One plain-mode transcript per flavour and seed, captured once and shared by the tests below. */
+interface Transcript {
+  f: Flavour;
+  seed: number;
+  text: string;
+  lines: string[];
+  pretendMs: number;
+  where: string;
+}
+
+let shared: Promise<Transcript[]> | null = null;
+
+function transcripts(): Promise<Transcript[]> {
+  shared ??= (async () => {
+    const out: Transcript[] = [];
+    for (const f of FLAVOURS) {
+      for (const seed of SEEDS) {
+        const run = await captureModule(flavourModule(f), { seed, cols: 200 });
+        out.push({
+          f,
+          seed,
+          text: run.output,
+          lines: run.output.split("\n"),
+          pretendMs: run.pretendMs,
+          where: `${f} seed ${seed}`,
+        });
+      }
+    }
+    return out;
+  })();
+  return shared;
+}
+
 Deno.test("llm_training: every flavour, 200 seeds, transcripts are consistent", async () => {
   const checks: Record<Flavour, (t: string, w: string) => void> = {
     hf: checkHf,
     megatron: checkMegatron,
     deepspeed: checkDeepspeed,
   };
-  for (const seed of SEEDS) {
-    const f = FLAVOURS[seed % 3]!;
-    const run = await captureModule(flavourModule(f), { seed, cols: 200 });
+  for (const t of await transcripts()) {
     assert.ok(
-      run.pretendMs >= 60_000 && run.pretendMs <= MAX_RUN_MS,
-      `${f} seed ${seed}: ${run.pretendMs} ms`,
+      t.pretendMs >= 60_000 && t.pretendMs <= MAX_RUN_MS,
+      `${t.where}: ${t.pretendMs} ms`,
     );
-    checks[f](run.output, `${f} seed ${seed}`);
+    checks[t.f](t.text, t.where);
   }
 });
 
@@ -745,3 +781,500 @@ for (const [f, seed] of [["hf", 1], ["megatron", 2], ["deepspeed", 3]] as const)
     await t.assertSnapshot((await captureModule(flavourModule(f), { seed, cols: 80 })).output);
   });
 }
+
+// ------------------------------------------------------------------ invariants over every flavour
+
+/** Facts every transcript states: the console node, its ranks and the job's hosts and IPs. */
+interface JobFacts {
+  nodes: number;
+  gpn: number;
+  consoleNode: number;
+  hosts: string[];
+  consoleHost: string;
+  model: ModelSpec;
+  gpu: GpuSpec;
+  ips: string[] | null;
+}
+
+function jobFacts(t: Transcript): JobFacts {
+  const ls = t.lines;
+  const cl = ls.find((l) => l.startsWith("cluster      "))!;
+  const [, , gpuName, nodes, gpn] = cl.match(/^cluster\s+(\d+) × (.+?) \((\d+) nodes? × (\d+)\)/)!;
+  const modelName = ls.find((l) => l.startsWith("model        "))!.slice(13).split(" · ")[0]!;
+  const model = MODELS.find((m) => m.name === modelName)!;
+  const prompt = ls.find((l) => /^\S+@\S+:\S+\$ /.test(l))!;
+  const consoleHost = prompt.match(/^\S+@([^:]+):/)![1]!;
+  const groupRank = ls.find((l) => l.includes("]   group_rank="));
+  const consoleNode = groupRank ? Number(groupRank.split("=")[1]) : 0;
+  const [, prefix, num] = consoleHost.match(/^(.*?)(\d+)$/)!;
+  const first = Number(num) - consoleNode;
+  const hosts = Array.from(
+    { length: Number(nodes) },
+    (_, i) => `${prefix}${String(first + i).padStart(num!.length, "0")}`,
+  );
+  const boot = ls.find((l) => / NCCL INFO Bootstrap ?: Using \S+:[\d.]+<0>/.test(l));
+  let ips: string[] | null = null;
+  if (boot) {
+    const ip = boot.match(/:([\d.]+)<0>/)![1]!;
+    const base = ip.replace(/\d+$/, "");
+    const own = Number(ip.split(".").pop()) - consoleNode;
+    ips = hosts.map((_, i) => `${base}${own + i}`);
+  }
+  return {
+    nodes: Number(nodes),
+    gpn: Number(gpn),
+    consoleNode,
+    hosts,
+    consoleHost,
+    model,
+    gpu: GPUS.find((g) => g.name === gpuName)!,
+    ips,
+  };
+}
+
+const LOCAL_INCIDENTS = ["Xid 48 ", "Xid 79 ", "Xid 74 ", "NCCL watchdog timeout "];
+
+Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) => {
+  const all = await transcripts();
+  const facts = new Map(all.map((x) => [x, jobFacts(x)]));
+
+  await t.step("no undefined, NaN or [object Object] anywhere", () => {
+    for (const x of all) {
+      const bad = x.text.match(/undefined|NaN|\[object Object\]|pid: null|Infinity/);
+      assert.equal(bad, null, `${x.where}: ${bad?.[0]}`);
+    }
+  });
+
+  await t.step("a failure is a local rank of the console's node; the others get SIGTERM", () => {
+    let failures = 0;
+    for (const x of all) {
+      const j = facts.get(x)!;
+      const ls = x.lines;
+      const ranks = new Set(Array.from({ length: j.gpn }, (_, k) => j.consoleNode * j.gpn + k));
+      let pids = new Map<number, number>();
+      let from = 0;
+      for (let i = 0; i < ls.length; i++) {
+        const l = ls[i]!;
+        if (l.includes("Rendezvous complete for workers")) {
+          pids = new Map();
+          from = i;
+        }
+        const nccl = l.match(/^\S+?:(\d+):\d+ \[(\d+)\] NCCL INFO cudaDriverVersion/);
+        if (nccl) pids.set(Number(nccl[2]), Number(nccl[1]));
+        if (l.startsWith("terminate called after throwing")) {
+          assert.ok(ls[i + 1]!.startsWith("  what():  "), `${x.where}: what() after terminate`);
+        }
+        const failed = l.match(/\] failed \(exitcode: (-?\d+)\) local_rank: (\d+) \(pid: (\d+)\)/);
+        if (!failed) continue;
+        failures++;
+        const r = Number(failed[2]);
+        const pid = Number(failed[3]);
+        assert.ok(r < j.gpn, `${x.where}: local_rank ${r} on ${j.gpn} GPUs per node`);
+        const region = ls.slice(from, i + 1);
+        const sigterm = region.flatMap((y) => {
+          const m = y.match(/Sending process (\d+) closing signal SIGTERM/);
+          return m ? [Number(m[1])] : [];
+        });
+        assert.equal(sigterm.length, j.gpn - 1, `${x.where}: SIGTERM to every other local rank`);
+        assert.equal(new Set([...sigterm, pid]).size, j.gpn, `${x.where}: distinct worker pids`);
+        if (pids.size > 0) {
+          assert.equal(pids.get(r), pid, `${x.where}: pid of local rank ${r}`);
+          for (const p of sigterm) {
+            assert.ok([...pids.values()].includes(p), `${x.where}: pid ${p}`);
+          }
+        }
+        for (const y of region) {
+          const m = y.match(/^\[rank(\d+)\]:/);
+          if (m) {
+            assert.ok(ranks.has(Number(m[1])), `${x.where}: [rank${m[1]}] is not on this node`);
+          }
+        }
+      }
+    }
+    assert.ok(failures >= 60, `only ${failures} failures in ${all.length} runs`);
+  });
+
+  await t.step("network faults only across nodes, with a peer among the job's hosts", () => {
+    let single = 0;
+    let network = 0;
+    for (const x of all) {
+      const j = facts.get(x)!;
+      const incident = x.lines.find((l) => l.startsWith("incidents    "))!.slice(13);
+      if (j.nodes === 1 && incident !== "none") {
+        single++;
+        assert.ok(
+          LOCAL_INCIDENTS.some((k) => incident.startsWith(k)),
+          `${x.where}: single-node incident ${incident}`,
+        );
+      }
+      for (const l of x.lines) {
+        const ib = l.match(/NET\/IB : Got completion from peer ([\d.]+)</);
+        const closed = l.match(/Connection closed by remote peer ([^<\s]+)</);
+        if (!ib && !closed) continue;
+        network++;
+        assert.ok(j.nodes > 1, `${x.where}: network fault on a single-node job`);
+        if (closed) {
+          assert.ok(j.hosts.includes(closed[1]!), `${x.where}: peer ${closed[1]} not in the job`);
+          assert.notEqual(closed[1], j.consoleHost, `${x.where}: peer is this host`);
+        }
+        if (ib && j.ips) {
+          assert.ok(j.ips.includes(ib[1]!), `${x.where}: IB peer ${ib[1]} not in the job`);
+          assert.notEqual(ib[1], j.ips[j.consoleNode], `${x.where}: IB peer is this host`);
+        }
+      }
+    }
+    assert.ok(single >= 10 && network >= 10, `single-node ${single}, network ${network}`);
+  });
+
+  await t.step("evaluations of the same step print the same loss", () => {
+    let pairs = 0;
+    for (const x of all) {
+      const seen = new Map<string, string>();
+      const note = (key: string, v: string) => {
+        const old = seen.get(key);
+        if (old !== undefined) {
+          pairs++;
+          assert.equal(v, old, `${x.where}: evaluation at ${key}`);
+        } else seen.set(key, v);
+      };
+      const ls = x.lines;
+      let total = 0;
+      let finalEval = false;
+      for (let i = 0; i < ls.length; i++) {
+        const l = ls[i]!;
+        if (x.f === "hf") {
+          if (l.includes(">>   Total optimization steps = ")) {
+            total = Number(l.split(" = ")[1]!.replaceAll(",", ""));
+          }
+          if (l.endsWith("*** Evaluate ***")) finalEval = true;
+          const e = l.match(/^\{'eval_loss': ([\d.]+),/);
+          if (!e) continue;
+          if (finalEval) note(String(total), e[1]!);
+          else {
+            const save = ls.slice(i + 1, i + 3).find((y) => y.includes("Saving model checkpoint"));
+            if (save) note(save.match(/checkpoint-(\d+)$/)![1]!, e[1]!);
+          }
+        } else if (x.f === "megatron") {
+          const v = l.match(
+            /^ validation loss at iteration (\d+)(?: on validation set)? \| lm loss value: (\S+)/,
+          );
+          if (v) note(v[1]!, v[2]!);
+        } else {
+          const v = l.match(/ - epoch (\d+): perplexity: \S+ eval_loss: tensor\(([\d.]+)/);
+          if (v) note(v[1]!, v[2]!);
+        }
+      }
+    }
+    assert.ok(pairs >= 8, `only ${pairs} repeated evaluations`);
+  });
+
+  await t.step("replayed steps reprint their loss and grad norm", () => {
+    let replays = 0;
+    for (const x of all) {
+      const ls = x.lines;
+      if (x.f === "megatron") {
+        const logInterval = Number(
+          ls.find((l) => l.startsWith("  log_interval "))!.split(" ").pop(),
+        );
+        const seen = new Map<number, [number, number]>();
+        let resume = 0;
+        for (const l of ls) {
+          const load = l.match(/^ loading distributed checkpoint from \S+ at iteration (\d+)/);
+          if (load) resume = Number(load[1]);
+          const m = l.match(ITER_RE);
+          if (!m) continue;
+          const it = Number(m[2]);
+          const loss = Number(m[9]);
+          const gn = Number(l.match(/ grad norm: ([\d.]+) \|/)![1]);
+          const old = seen.get(it);
+          if (old && it - logInterval >= resume) {
+            replays++;
+            assert.ok(Math.abs(loss / old[0] - 1) < 1e-4, `${x.where}: lm loss at ${it}`);
+            assert.ok(
+              Math.abs(gn - old[1]) <= 0.0015 + old[1] * 1e-4,
+              `${x.where}: grad norm at ${it}`,
+            );
+          } else if (!old) seen.set(it, [loss, gn]);
+        }
+      } else if (x.f === "hf") {
+        // the log dicts after the checkpoint the restart loads, before and after the restart
+        const restart = ls.findIndex((l) => l.includes("Worker group FAILED"));
+        if (restart < 0) continue;
+        const cont = ls.slice(restart).find((l) =>
+          l.includes("Continuing training from global step")
+        );
+        if (!cont) continue;
+        const r = cont.split(" ").pop()!;
+        const saveIdx = ls.findLastIndex(
+          (l, i) =>
+            i < restart && l.endsWith(`Saving model checkpoint to ${l.split(" to ")[1]}`) &&
+            l.endsWith(`/checkpoint-${r}`),
+        );
+        const dicts = (a: number, b: number) =>
+          ls.slice(a, b).filter((l) => l.startsWith("{'loss': ")).map((l) => {
+            const m = l.match(/'loss': ([\d.]+), 'grad_norm': ([\d.e+-]+),/)!;
+            return [Number(m[1]), Number(m[2])];
+          });
+        const before = dicts(saveIdx < 0 ? 0 : saveIdx, restart);
+        if (saveIdx < 0) continue;
+        const after = dicts(restart, ls.length).slice(0, before.length);
+        for (let k = 0; k < after.length; k++) {
+          replays++;
+          assert.ok(
+            Math.abs(after[k]![0]! - before[k]![0]!) <= 1.5e-4,
+            `${x.where}: replayed loss ${k}`,
+          );
+          assert.ok(
+            Math.abs(after[k]![1]! / before[k]![1]! - 1) < 1e-4,
+            `${x.where}: replayed grad norm ${k}`,
+          );
+        }
+      } else {
+        const seen = new Map<number, number>();
+        for (const b of parseBars(x.text)) {
+          const m = b.postfix.match(/^loss=([\d.e+-]+),/);
+          if (!m || b.desc !== "") continue;
+          const old = seen.get(b.n);
+          if (old === undefined) seen.set(b.n, Number(m[1]));
+          else {
+            replays++;
+            assert.ok(
+              Math.abs(Number(m[1]) / old - 1) < 2e-3,
+              `${x.where}: replayed loss at ${b.n}`,
+            );
+          }
+        }
+      }
+    }
+    assert.ok(replays >= 50, `only ${replays} replayed values`);
+  });
+
+  await t.step("jobs resume from a checkpoint that was saved", () => {
+    for (const x of all) {
+      const ls = x.lines;
+      const saved = new Set<number>();
+      const loaded = new Set<number>();
+      let first = true;
+      const onLoad = (r: number, grid: () => boolean) => {
+        assert.ok(first ? grid() : saved.has(r) || loaded.has(r), `${x.where}: resumed from ${r}`);
+        first = false;
+        loaded.add(r);
+      };
+      if (x.f === "megatron") {
+        const si = Number(ls.find((l) => l.startsWith("  save_interval "))!.split(" ").pop());
+        for (const l of ls) {
+          const s = l.match(/successfully saved checkpoint from iteration +(\d+) /);
+          if (s) saved.add(Number(s[1]));
+          const r = l.match(/^ loading distributed checkpoint from \S+ at iteration (\d+)/);
+          if (r) onLoad(Number(r[1]), () => Number(r[1]) % si === 0);
+        }
+      } else if (x.f === "hf") {
+        // saves on the save_steps grid (the end of training saves off the grid)
+        const totalLine = ls.find((l) => l.includes(">>   Total optimization steps = "))!;
+        const total = Number(totalLine.split(" = ")[1]!.replaceAll(",", ""));
+        const saves = ls.flatMap((l) => {
+          const m = l.match(/Saving model checkpoint to \S+\/checkpoint-(\d+)$/);
+          return m && Number(m[1]) !== total ? [Number(m[1])] : [];
+        });
+        for (const l of ls) {
+          const s = l.match(/Saving model checkpoint to \S+\/checkpoint-(\d+)$/);
+          if (s) saved.add(Number(s[1]));
+          const r = l.match(/Continuing training from global step (\d+)$/);
+          if (r) {
+            const R = Number(r[1]);
+            const next = saves.find((k) => k > R);
+            onLoad(R, () => next === undefined || R % (next - R) === 0);
+          }
+        }
+      } else {
+        const cmd = ls.find((l) => l.includes("accelerate launch"))!;
+        const every = Number(cmd.match(/--checkpointing_steps (\d+)/)![1]);
+        for (const l of ls) {
+          const s = l.match(/Saving current state to \S+\/step_(\d+)$/);
+          if (s) saved.add(Number(s[1]));
+          const r = l.match(/Loading states from \S+\/step_(\d+)$/);
+          if (r) onLoad(Number(r[1]), () => Number(r[1]) % every === 0);
+        }
+      }
+      // the summary's checkpoint was written or loaded by this log
+      const ck = ls.find((l) => l.startsWith("checkpoint   "))!.slice(13).replace(/ \(.*\)$/, "");
+      const iter = ck.match(/(?:iter_0*|step_|checkpoint-)(\d+)$/);
+      if (iter) {
+        const n = Number(iter[1]);
+        assert.ok(saved.has(n) || loaded.has(n), `${x.where}: checkpoint ${ck} never written`);
+      } else {
+        assert.ok(
+          ls.some((l) =>
+            /Saving model checkpoint to |Configuration saved in /.test(l) && l.includes(`${ck}`)
+          ),
+          `${x.where}: ${ck} never written`,
+        );
+      }
+    }
+  });
+
+  await t.step("data: tokens bounded by the corpus, stable example counts", () => {
+    const counts = new Map<string, [number, string]>();
+    for (const x of all) {
+      const j = facts.get(x)!;
+      const ls = x.lines;
+      const data = ls.find((l) => l.startsWith("data         "))!;
+      const [, name, seq, perStep] = data.match(
+        /^data\s+(.+?) · seq (\d+) · global batch \d+ \(([\d,]+) tokens\/step\)/,
+      )!;
+      const ds = DATASETS.find((d) => d.name === name)!;
+      const total = Number(
+        ls.find((l) => l.startsWith("steps        "))!.match(/ of ([\d,]+)/)![1]!.replaceAll(
+          ",",
+          "",
+        ),
+      );
+      const tokens = total * Number(perStep!.replaceAll(",", ""));
+      assert.ok(
+        tokens <= 4.05 * corpusTokens(ds, j.model),
+        `${x.where}: ${tokens} tokens from ${name}`,
+      );
+      const banner = ls.find((l) => /(>>| - )   Num examples = /.test(l));
+      if (banner) {
+        const n = Number(banner.split(" = ")[1]!.replaceAll(",", ""));
+        const epochs = Number(ls.find((l) => /(>>| - )   Num Epochs = /.test(l))!.split(" = ")[1]);
+        assert.ok(epochs <= 4, `${x.where}: ${epochs} epochs`);
+        const key = `${ds.id} | ${j.model.tokenizer} ${j.model.vocab} | ${seq}`;
+        const old = counts.get(key);
+        if (old) assert.equal(n, old[0], `${x.where} vs ${old[1]}: Num examples for ${key}`);
+        else counts.set(key, [n, x.where]);
+      }
+    }
+  });
+
+  await t.step("loss: code and math below web text; bigger models lower", () => {
+    for (const x of all.filter((y) => y.f === "megatron")) {
+      const j = facts.get(x)!;
+      const name = x.lines.find((l) => l.startsWith("data         "))!.slice(13).split(" · ")[0];
+      const ds = DATASETS.find((d) => d.name === name)!;
+      const final = Number(
+        x.lines.find((l) => l.startsWith("loss         "))!.match(/final ([\d.]+)/)![1],
+      );
+      if (ds.domain === "code") assert.ok(final < 1.75, `${x.where}: code loss ${final}`);
+      if (ds.domain === "web" && j.model.params >= 7e9) {
+        assert.ok(final > 1.55, `${x.where}: web loss ${final}`);
+      }
+    }
+    const rng = new Rng(7);
+    const chat = DATASETS.find((d) => d.id === "teknium/OpenHermes-2.5")!;
+    const math = DATASETS.find((d) => d.id === "meta-math/MetaMathQA")!;
+    const small = MODELS.find((m) => m.name === "GPT-2-Medium")!;
+    const big = MODELS.find((m) => m.name === "Llama-2-7B")!;
+    const mean = (m: ModelSpec, d: typeof chat) => {
+      let sum = 0;
+      for (let i = 0; i < 50; i++) sum += finetuneLevels(rng, m, d).end;
+      return sum / 50;
+    };
+    assert.ok(mean(small, chat) > 1.5 && mean(big, chat) < 1.25, "fine-tune loss by size");
+    assert.ok(mean(big, math) < mean(big, chat) * 0.7, "math below chat");
+  });
+
+  await t.step("hub snapshots are 40-hex commits, one per model", () => {
+    const commits = new Map<string, string>();
+    for (const x of all) {
+      const id = x.text.match(/\/runs\/([a-z0-9]{8})\b/)?.[1];
+      for (const m of x.text.matchAll(/models--([^/\s]+)\/snapshots\/([^/\s]+)\//g)) {
+        assert.match(m[2]!, /^[0-9a-f]{40}$/, `${x.where}: snapshot ${m[2]}`);
+        if (id) assert.ok(!m[2]!.includes(id), `${x.where}: snapshot made of the W&B id`);
+        const old = commits.get(m[1]!);
+        if (old) assert.equal(m[2], old, `${x.where}: one snapshot per model`);
+        else commits.set(m[1]!, m[2]!);
+      }
+    }
+    assert.ok(commits.size >= 20);
+  });
+
+  await t.step("tokenizer files follow the tokenizer class", () => {
+    for (const x of all.filter((y) => y.f !== "megatron")) {
+      const m = facts.get(x)!.model;
+      const files = new Map<string, boolean>();
+      for (const l of x.lines) {
+        const f = l.match(/loading file (\S+) from cache at (\S+)$/);
+        if (f) files.set(f[1]!, f[2] !== "None");
+      }
+      const bpe = m.tokenizer === "GPT2TokenizerFast" || m.tokenizer === "Qwen2TokenizerFast";
+      if (bpe) {
+        assert.ok(files.get("vocab.json") && files.get("merges.txt"), `${x.where}: BPE files`);
+        assert.ok(!files.get("tokenizer.model"), `${x.where}: no SentencePiece model for BPE`);
+      }
+      if (m.tokenizer === "PreTrainedTokenizerFast") {
+        assert.ok(!files.has("tokenizer.model") && !files.has("vocab.json"), `${x.where}: Llama 3`);
+      }
+      if (m.tokenizer === "GemmaTokenizerFast") assert.ok(files.get("tokenizer.model"), x.where);
+      assert.ok(files.get("tokenizer.json"), `${x.where}: tokenizer.json`);
+    }
+  });
+
+  await t.step("the software stack runs on the GPU", () => {
+    for (const x of all) {
+      const j = facts.get(x)!;
+      const ls = x.lines;
+      const cc = Number(j.gpu.computeCap);
+      const driverCuda = Number(
+        ls.find((l) => l.includes("CUDA Version: "))!.match(/CUDA Version: ([\d.]+)/)![1],
+      );
+      let inits = 0;
+      let versions = 0;
+      for (const l of ls) {
+        if (l.includes("Rendezvous complete for workers")) inits++;
+        const v = l.match(/NCCL version (\d+\.\d+\.\d+)\+cuda(\d+\.\d+)/);
+        if (!v || l.includes("NCCL error")) continue;
+        const tag = Number(v[2]);
+        if (l.includes("NCCL INFO NCCL version")) {
+          versions++;
+          assert.match(l, /^\S+:\d+:\d+ \[0\] NCCL INFO/, `${x.where}: NCCL version from rank 0`);
+        }
+        assert.ok(tag <= driverCuda, `${x.where}: cuda ${tag} on a ${driverCuda} driver`);
+        if (cc >= 10) assert.ok(tag >= 12.8, `${x.where}: ${j.gpu.name} on a cuda ${tag} build`);
+        if (cc < 7.5) assert.ok(tag < 12.8, `${x.where}: ${j.gpu.name} on a cuda ${tag} build`);
+        const glog = ls.find((y) => /^[IWE]\d{4} [\d:.]+ \d+ torch\//.test(y))!;
+        const id = Number(glog.split(" ")[2]);
+        if (v[1] === "2.20.5") assert.ok(id > 2 ** 40, `${x.where}: torch 2.4 logs the thread id`);
+        else assert.ok(id < 4_194_304, `${x.where}: torch ≥ 2.5 logs the pid`);
+        if (v[1]! >= "2.23") {
+          assert.ok(!x.text.includes("No plugin found"), `${x.where}: NCCL ${v[1]}`);
+        }
+      }
+      if (ls.some((l) => l.includes("NCCL INFO cudaDriverVersion")) && j.consoleNode === 0) {
+        assert.equal(versions, inits, `${x.where}: NCCL version once per start`);
+      }
+      if (j.gpu.arch === "Volta") assert.ok(!/use_flash_attn \.+ True/.test(x.text), x.where);
+      const mig = ls.filter((l) => /^\|\s+\|\s+\|\s+\S+ \|$/.test(l)).map((l) =>
+        l.split("|")[3]!.trim()
+      );
+      for (const v of mig) assert.equal(v, hasMig(j.gpu) ? "Disabled" : "N/A", `${x.where}: MIG`);
+    }
+  });
+
+  await t.step("exit order: workers' exit warnings before the agent's success", () => {
+    for (const x of all) {
+      const done = x.lines.findIndex((l) => l.includes("worker group successfully finished"));
+      const warn = x.lines.findLastIndex((l) => l.includes("process group has NOT been destroyed"));
+      if (done >= 0 && warn >= 0) assert.ok(warn < done, `${x.where}: exit order`);
+    }
+  });
+});
+
+Deno.test("llm_training: failures fit the job (2,000 draws)", () => {
+  const rng = new Rng(11);
+  for (let i = 0; i < 2000; i++) {
+    const nodes = rng.pick([1, 1, 2, 4, 16]);
+    const gpusPerNode = rng.pick([4, 8]);
+    const f = drawFailure(
+      rng,
+      { nodes, gpusPerNode, bucketNumel: 4e7, timeoutSec: 120 },
+      100,
+      90,
+      true,
+    );
+    assert.ok(f.node < nodes && f.localRank < gpusPerNode);
+    if (nodes === 1) assert.ok(!NETWORK_FAILURES.includes(f.kind), `single node: ${f.kind}`);
+    else assert.notEqual(f.peerNode, f.node);
+    assert.ok(f.peerNode < nodes);
+  }
+});

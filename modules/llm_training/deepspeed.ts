@@ -367,8 +367,13 @@ export async function runDeepspeed(run: Run): Promise<void> {
   stats.valLoss = lastVal;
   const bytes = checkpointBytes(stage === 3 ? "zero3" : "zero2", m.params);
   const entries = saved.map((s) => ({ path: `${out}/step_${s}`, bytes }));
-  stats.ckptDir = entries[entries.length - 1]?.path ?? `${out}/step_${p.startStep}`;
-  stats.ckptBytes = bytes;
+  // the newest state on disk: the last save, else the state this job loaded, else the final weights
+  const newest = entries[entries.length - 1] ??
+    (p.startStep > 0
+      ? { path: `${out}/step_${p.startStep}`, bytes }
+      : { path: out, bytes: stats.exportBytes });
+  stats.ckptDir = newest.path;
+  stats.ckptBytes = newest.bytes;
   await du(run, entries);
   stats.endSec = run.nowSec();
   await runSummary(run, stats);

@@ -636,10 +636,11 @@ function drawMegatron(rng: Rng): Scenario | null {
   // the corpus bounds the tokens: at most four passes over it
   const wanted = Math.min(1.6e13, Math.max(1e11, P * rng.float(25, 220)));
   const corpora = DATASETS.filter((d) => d.kind === "pretrain");
-  const roomy = corpora.filter((d) => d.tokens * 4 >= wanted);
+  const roomy = corpora.filter((d) => corpusTokens(d, model) * 4 >= wanted);
   const dataset = rng.pick(roomy.length > 0 && rng.chance(0.85) ? roomy : corpora);
-  const totalTokens = Math.min(wanted, dataset.tokens * rng.float(0.6, 4));
-  const totalSteps = Math.max(2_000, Math.round(totalTokens / tokens / 1000) * 1000);
+  const totalTokens = Math.min(wanted, corpusTokens(dataset, model) * rng.float(0.6, 4));
+  const totalSteps = Math.floor(totalTokens / tokens / 1000) * 1000;
+  if (totalSteps < 2_000) return null;
   const peakLr = P < 2e9
     ? rng.pick([4e-4, 6e-4])
     : P < 10e9
