@@ -606,6 +606,9 @@ function checkDeepspeed(text: string, where: string): void {
 interface Transcript {
   f: Flavour;
   seed: number;
+  /** The output as printed (Megatron's carries `srun --label` prefixes). */
+  raw: string;
+  /** The output with `srun --label` prefixes removed. */
   text: string;
   lines: string[];
   pretendMs: number;
@@ -620,11 +623,13 @@ function transcripts(): Promise<Transcript[]> {
     for (const f of FLAVOURS) {
       for (const seed of SEEDS) {
         const run = await captureModule(flavourModule(f), { seed, cols: 200 });
+        const text = f === "megatron" ? run.output.replace(/^ *\d+: /gm, "") : run.output;
         out.push({
           f,
           seed,
-          text: run.output,
-          lines: run.output.split("\n"),
+          raw: run.output,
+          text,
+          lines: text.split("\n"),
           pretendMs: run.pretendMs,
           where: `${f} seed ${seed}`,
         });
@@ -850,7 +855,7 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
     for (const x of all) {
       const j = facts.get(x)!;
       const ls = x.lines;
-      const ranks = new Set(Array.from({ length: j.gpn }, (_, k) => j.consoleNode * j.gpn + k));
+      const raw = x.raw.split("\n");
       let pids = new Map<number, number>();
       let from = 0;
       for (let i = 0; i < ls.length; i++) {
@@ -870,8 +875,16 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
         const r = Number(failed[2]);
         const pid = Number(failed[3]);
         assert.ok(r < j.gpn, `${x.where}: local_rank ${r} on ${j.gpn} GPUs per node`);
+        const node = x.f === "megatron"
+          ? Number(x.raw.split("\n")[i]!.match(/^ *(\d+): /)![1])
+          : j.consoleNode;
+        const ranks = new Set(Array.from({ length: j.gpn }, (_, k) => node * j.gpn + k));
         const region = ls.slice(from, i + 1);
-        const sigterm = region.flatMap((y) => {
+        // this node's agent: Megatron's merged log labels each node's lines
+        const mine = x.f === "megatron"
+          ? region.filter((_, k) => raw[from + k]!.startsWith(raw[i]!.match(/^ *\d+: /)![0]))
+          : region;
+        const sigterm = mine.flatMap((y) => {
           const m = y.match(/Sending process (\d+) closing signal SIGTERM/);
           return m ? [Number(m[1])] : [];
         });
@@ -883,7 +896,7 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
             assert.ok([...pids.values()].includes(p), `${x.where}: pid ${p}`);
           }
         }
-        for (const y of region) {
+        for (const y of mine) {
           const m = y.match(/^\[rank(\d+)\]:/);
           if (m) {
             assert.ok(ranks.has(Number(m[1])), `${x.where}: [rank${m[1]}] is not on this node`);
@@ -1232,10 +1245,11 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
         assert.ok(tag <= driverCuda, `${x.where}: cuda ${tag} on a ${driverCuda} driver`);
         if (cc >= 10) assert.ok(tag >= 12.8, `${x.where}: ${j.gpu.name} on a cuda ${tag} build`);
         if (cc < 7.5) assert.ok(tag < 12.8, `${x.where}: ${j.gpu.name} on a cuda ${tag} build`);
-        const glog = ls.find((y) => /^[IWE]\d{4} [\d:.]+ \d+ torch\//.test(y))!;
-        const id = Number(glog.split(" ")[2]);
-        if (v[1] === "2.20.5") assert.ok(id > 2 ** 40, `${x.where}: torch 2.4 logs the thread id`);
-        else assert.ok(id < 4_194_304, `${x.where}: torch ≥ 2.5 logs the pid`);
+        const glog = ls.find((y) => /^[IWE]\d{4} [\d:.]+ \d+ torch\//.test(y));
+        const id = Number(glog?.split(" ")[2] ?? 0);
+        if (glog && v[1] === "2.20.5") {
+          assert.ok(id > 2 ** 40, `${x.where}: torch 2.4 logs the thread id`);
+        } else if (glog) assert.ok(id < 4_194_304, `${x.where}: torch ≥ 2.5 logs the pid`);
         if (v[1]! >= "2.23") {
           assert.ok(!x.text.includes("No plugin found"), `${x.where}: NCCL ${v[1]}`);
         }
@@ -1243,11 +1257,49 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
       if (ls.some((l) => l.includes("NCCL INFO cudaDriverVersion")) && j.consoleNode === 0) {
         assert.equal(versions, inits, `${x.where}: NCCL version once per start`);
       }
+      if (x.f === "megatron") {
+        const starts = ls.filter((l) => l.startsWith("> initializing torch distributed")).length;
+        const bare = ls.filter((l) => /^NCCL version /.test(l)).length;
+        assert.equal(bare, starts, `${x.where}: NCCL version once per start (NCCL_DEBUG=WARN)`);
+      }
       if (j.gpu.arch === "Volta") assert.ok(!/use_flash_attn \.+ True/.test(x.text), x.where);
       const mig = ls.filter((l) => /^\|\s+\|\s+\|\s+\S+ \|$/.test(l)).map((l) =>
         l.split("|")[3]!.trim()
       );
       for (const v of mig) assert.equal(v, hasMig(j.gpu) ? "Disabled" : "N/A", `${x.where}: MIG`);
+    }
+  });
+
+  await t.step("Megatron: iteration lines and W&B come from the last rank's node", () => {
+    for (const x of all.filter((y) => y.f === "megatron")) {
+      const j = facts.get(x)!;
+      const label = (k: number) => `${String(k).padStart(String(j.nodes - 1).length)}: `;
+      const raw = x.raw.split("\n");
+      const start = raw.findIndex((l) => l.includes(" srun --label "));
+      assert.ok(start > 0, `${x.where}: srun --label launch`);
+      for (const l of raw) {
+        const body = l.replace(/^ *\d+: /, "");
+        const lastRank = ITER_RE.test(body) || body.startsWith("wandb: ") && l !== body ||
+          body.startsWith(" validation loss at ") || body.startsWith("(min, max) time across");
+        if (lastRank) assert.ok(l.startsWith(label(j.nodes - 1)), `${x.where}: ${l.slice(0, 60)}`);
+        if (
+          /^( loading distributed checkpoint| {2}successfully saved|saving checkpoint|NCCL version)/
+            .test(body)
+        ) {
+          assert.ok(l.startsWith(label(0)), `${x.where}: rank 0 prints ${body.slice(0, 40)}`);
+        }
+        const rank = body.match(/^\[Rank (\d+)\] \(after/);
+        if (rank) {
+          assert.ok(
+            l.startsWith(label(Math.floor(Number(rank[1]) / j.gpn))),
+            `${x.where}: ${body}`,
+          );
+        }
+      }
+      assert.ok(
+        !x.text.includes("wandb: Resuming run"),
+        `${x.where}: Megatron never resumes a W&B run`,
+      );
     }
   });
 

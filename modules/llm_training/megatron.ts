@@ -13,15 +13,7 @@ import { megatronStageMemory, megatronStageParams, paddedVocab } from "./memory.
 import { commas, pyE, pyRepr, pyStr } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
-import {
-  barrierWarnings,
-  destroyWarnings,
-  elasticDone,
-  elasticStart,
-  failure,
-  incidentText,
-  ncclInit,
-} from "./startup.ts";
+import { barrierWarnings, elasticStart, failure, incidentText, ncclInit } from "./startup.ts";
 import { isoSeconds } from "./stamps.ts";
 import { Evaluator, TrainingSignal } from "./loss.ts";
 import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
@@ -170,11 +162,14 @@ export async function runMegatron(run: Run): Promise<void> {
   const G = sc.batch.global;
   await gpuCheck(run);
   const launchSec = run.nowSec();
+  // one torchrun per node through srun; --label prefixes each line with the node's task id
   await run.command(
-    `NCCL_DEBUG=INFO LOGLEVEL=INFO CUDA_DEVICE_MAX_CONNECTIONS=1 torchrun --nnodes=${c.nodes} --nproc-per-node=${c.gpusPerNode} --rdzv-id=${c.jobId} --rdzv-backend=c10d --rdzv-endpoint=${
+    `OMP_NUM_THREADS=8 CUDA_DEVICE_MAX_CONNECTIONS=1 NCCL_DEBUG=WARN srun --label --ntasks-per-node=1 torchrun --nnodes=${c.nodes} --nproc-per-node=${c.gpusPerNode} --rdzv-id=$SLURM_JOB_ID --rdzv-backend=c10d --rdzv-endpoint=${
       c.hosts[0]
     }:${c.port} --max-restarts=3 ${ENTRY} --yaml-cfg ${sc.names.config}`,
   );
+  const last = c.nodes - 1;
+  const onLast = (fn: () => void) => run.as(last, fn);
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
   const valRng = new Evaluator(
     sc.curves,
@@ -193,6 +188,8 @@ export async function runMegatron(run: Run): Promise<void> {
   for (;;) {
     await elasticStart(run, ENTRY, attempt);
     run.phase("load");
+    // rank 0 prints unless told otherwise
+    run.label = 0;
     const workerStart = run.nowSec();
     // ---- initialize_megatron
     run.line(
@@ -211,7 +208,16 @@ export async function runMegatron(run: Run): Promise<void> {
       ` > padded vocab (size: ${m.vocab}) with ${vpad - m.vocab} dummy tokens (new size: ${vpad})`,
     );
     await run.pause(run.rng.int(800, 2000));
-    wandbStarted = wandbStart(run, attempt > 0) ?? wandbStarted;
+    // the last rank's W&B writer: a new run after each restart
+    if (attempt > 0) {
+      sc.names.wandbId = run.rng.hex(8).replace(
+        /[a-f]/g,
+        (ch) => "ghjkmnpqrstvwxyz"[ch.charCodeAt(0) % 16]!,
+      );
+    }
+    run.as(last, () => {
+      wandbStarted = wandbStart(run, false, `${sc.names.outDir}/wandb`);
+    });
     run.line("> initializing torch distributed ...");
     await ncclInit(run, attempt, run.rng.float(2.5, 5));
     barrierWarnings(run);
@@ -267,8 +273,10 @@ export async function runMegatron(run: Run): Promise<void> {
     run.line(
       `  successfully loaded checkpoint from ${ckptRoot} [ t 1/${par.tp}, p 1/${par.pp} ] at iteration ${from}`,
     );
-    run.line("(min, max) time across ranks (ms):");
-    run.line(timer("load-checkpoint", loadMs * run.rng.float(0.97, 0.995), loadMs));
+    onLast(() => {
+      run.line("(min, max) time across ranks (ms):");
+      run.line(timer("load-checkpoint", loadMs * run.rng.float(0.97, 0.995), loadMs));
+    });
     run.line(
       `[after model, optimizer, and learning rate scheduler are built] datetime: ${
         isoSeconds(run.wall())
@@ -314,9 +322,11 @@ export async function runMegatron(run: Run): Promise<void> {
     run.line(`[after dataloaders are built] datetime: ${isoSeconds(run.wall())} `);
     run.line("done with setup ...");
     const setupMs = (run.nowSec() - workerStart) * 1000;
-    run.line("(min, max) time across ranks (ms):");
-    run.line(timer("model-and-optimizer-setup", setupMs * 0.55, setupMs * 0.56));
-    run.line(timer("train/valid/test-data-iterators-setup", setupMs * 0.08, setupMs * 0.1));
+    onLast(() => {
+      run.line("(min, max) time across ranks (ms):");
+      run.line(timer("model-and-optimizer-setup", setupMs * 0.55, setupMs * 0.56));
+      run.line(timer("train/valid/test-data-iterators-setup", setupMs * 0.08, setupMs * 0.1));
+    });
     run.line("training ...");
     run.line(`[before the start of training step] datetime: ${isoSeconds(run.wall())} `);
     // ---- training loop
@@ -334,7 +344,11 @@ export async function runMegatron(run: Run): Promise<void> {
       const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.012));
       if (fail && it === fail.atStep) {
         await run.pause(ms * run.rng.float(0.2, 0.8));
+        run.consoleNode = fail.node;
+        run.label = fail.node;
         await failure(run, fail, megatronTraceback(run), attempt);
+        run.consoleNode = 0;
+        run.label = 0;
         stats.incidents.push(incidentText(run, fail, `iteration ${commas(fail.resumeFrom)}`));
         failedNow = true;
         break;
@@ -350,19 +364,21 @@ export async function runMegatron(run: Run): Promise<void> {
         const tflops = (sc.flopsPerToken * G * sc.batch.seq) / ((msPer / 1000) * 1e12 * c.world);
         const loss = intervalLoss / intervalIters;
         lastLoss = loss;
-        run.line(iterationLine({
-          stamp: isoSeconds(run.wall()),
-          iteration: it,
-          trainIters: p.totalSteps,
-          consumed: it * G,
-          msPerIter: msPer,
-          tflops,
-          lr: lrAt(sc.schedule, it),
-          globalBatch: G,
-          loss,
-          lossScale: sc.lossScale,
-          gradNorm: sig.gradNorm,
-        }));
+        onLast(() =>
+          run.line(iterationLine({
+            stamp: isoSeconds(run.wall()),
+            iteration: it,
+            trainIters: p.totalSteps,
+            consumed: it * G,
+            msPerIter: msPer,
+            tflops,
+            lr: lrAt(sc.schedule, it),
+            globalBatch: G,
+            loss,
+            lossScale: sc.lossScale,
+            gradNorm: sig.gradNorm,
+          }))
+        );
         push("lm loss", loss);
         push("learning-rate", lrAt(sc.schedule, it));
         push("grad-norm", sig.gradNorm);
@@ -414,9 +430,11 @@ export async function runMegatron(run: Run): Promise<void> {
   const summary = new Map<string, number | string>();
   for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
   summary.set("world-size", c.world);
-  wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
-  destroyWarnings(run);
-  elasticDone(run);
+  onLast(() =>
+    wandbEnd(run, wandbStarted ?? run.wall(), history, summary, `${sc.names.outDir}/wandb`)
+  );
+  // the agents log their success at INFO, which this job does not show
+  run.label = null;
   run.phase("idle");
   // ---- after the job
   const ckpt = `${sc.names.outDir}/${iterDir(end)}`;
@@ -471,13 +489,14 @@ function memoryReport(run: Run, it: number): void {
     const st = stages[stage]!;
     const alloc = st.states + st.buffers * 0.4;
     const reserved = st.peak * ratio;
-    run.line(
-      `[Rank ${rank}] (after ${it} iterations) memory (MB) | allocated: ${
-        mb(alloc)
-      } | max allocated: ${mb(st.peak)} | reserved: ${mb(reserved)} | max reserved: ${
-        mb(reserved)
-      }`,
-    );
+    run.as(Math.floor(rank / sc.cluster.gpusPerNode), () =>
+      run.line(
+        `[Rank ${rank}] (after ${it} iterations) memory (MB) | allocated: ${
+          mb(alloc)
+        } | max allocated: ${mb(st.peak)} | reserved: ${mb(reserved)} | max reserved: ${
+          mb(reserved)
+        }`,
+      ));
   }
 }
 
@@ -503,7 +522,7 @@ async function evaluate(
   } else await run.pause(p.evalSec * 1000);
   stats.evalSec += run.nowSec() - t0;
   const loss = ev.loss(it, set);
-  run.lines(validationBlock(where, loss));
+  run.as(run.sc.cluster.nodes - 1, () => run.lines(validationBlock(where, loss)));
   run.phase("train");
   return loss;
 }
@@ -526,8 +545,10 @@ async function save(run: Run, it: number, stats: JobStats): Promise<void> {
       String(it).padStart(7)
     } to ${sc.names.outDir} [ t 1/${par.tp}, p 1/${par.pp} ]`,
   );
-  run.line("(min, max) time across ranks (ms):");
-  run.line(timer("save-checkpoint", ms * run.rng.float(0.985, 0.999), ms));
+  run.as(run.sc.cluster.nodes - 1, () => {
+    run.line("(min, max) time across ranks (ms):");
+    run.line(timer("save-checkpoint", ms * run.rng.float(0.985, 0.999), ms));
+  });
   run.phase("train");
 }
 

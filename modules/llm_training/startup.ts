@@ -13,10 +13,23 @@ import { commas } from "./pyfmt.ts";
 import type { Failure, FailureKind } from "./scenario.ts";
 import { c10d, glog } from "./stamps.ts";
 
-/** PIDs of the local workers for restart `attempt`. */
-export function workerPids(run: Run, attempt: number): number[] {
-  const base = run.sc.cluster.agentPid + 13 + attempt * 431;
+/** The torchrun agent's PID on `node`. */
+export function agentPid(run: Run, node = run.consoleNode): number {
+  return run.sc.cluster.agentPid + ((node * 7919) % 60000);
+}
+
+/** PIDs of the local workers on `node` for restart `attempt`. */
+export function workerPids(run: Run, attempt: number, node = run.consoleNode): number[] {
+  const base = agentPid(run, node) + 13 + attempt * 431;
   return Array.from({ length: run.sc.cluster.gpusPerNode }, (_, i) => base + i);
+}
+
+/**
+ * Whether the log is the merged `srun --label` output of every node (Megatron:
+ * rank 0 and the last rank print different things), not one node's console.
+ */
+export function merged(run: Run): boolean {
+  return run.sc.flavour === "megatron";
 }
 
 /** A node's IP. */
@@ -28,11 +41,9 @@ export function ip(run: Run, node: number): string {
  * The number in the agent's glog prefix: torch 2.4 logs the thread id
  * (`140119427319616`), later releases the process id.
  */
-export function agentLogId(run: Run): number {
-  const c = run.sc.cluster;
-  return run.sc.versions.torch.startsWith("2.4.")
-    ? 139_800_000_000_000 + c.agentPid * 4096
-    : c.agentPid;
+export function agentLogId(run: Run, node = run.consoleNode): number {
+  const pid = agentPid(run, node);
+  return run.sc.versions.torch.startsWith("2.4.") ? 139_800_000_000_000 + pid * 4096 : pid;
 }
 
 /** Whether torchrun uses a static rendezvous (single node, no rendezvous flags). */
@@ -42,6 +53,11 @@ export function staticRendezvous(run: Run): boolean {
 
 /** torchrun's elastic agent start-up (and re-rendezvous after a failure). */
 export async function elasticStart(run: Run, entry: string, restart: number): Promise<void> {
+  if (merged(run)) {
+    // OMP_NUM_THREADS is set and LOGLEVEL is not: the agents say nothing while all goes well
+    await run.pause(run.rng.int(3500, 10000));
+    return;
+  }
   const c = run.sc.cluster;
   const pid = agentLogId(run);
   const v = run.sc.versions;
@@ -135,6 +151,16 @@ function interleave(run: Run, streams: string[][]): string[] {
 
 /** NCCL `host:pid:tid [dev] NCCL INFO` initialisation of the world communicator. */
 export async function ncclInit(run: Run, attempt: number, seconds: number): Promise<void> {
+  if (merged(run)) {
+    // NCCL_DEBUG=WARN: rank 0 prints the version, nothing else
+    await run.pause(seconds * 400);
+    run.as(
+      0,
+      () => run.line(`NCCL version ${run.sc.versions.nccl}+cuda${run.sc.versions.cudaTag}`),
+    );
+    await run.pause(seconds * 600);
+    return;
+  }
   const c = run.sc.cluster;
   const g = c.gpu;
   const me = run.consoleNode;
@@ -303,7 +329,7 @@ function trees(nodes: number, per: number, rank: number, channels: number): stri
 /** The c10d barrier warning (torch 2.5–2.6). */
 export function barrierWarnings(run: Run): void {
   const v = run.sc.versions.torch;
-  if (v !== "2.5.1" && v !== "2.6.0") return;
+  if (v !== "2.5.1" && v !== "2.6.0" || merged(run)) return;
   for (
     const i of run.rng.shuffle(Array.from({ length: run.sc.cluster.gpusPerNode }, (_, k) => k))
   ) {
@@ -574,9 +600,30 @@ export async function failure(
       }) of binary: /usr/bin/python3`,
   );
   await run.pause(run.rng.int(300, 900));
-  run.line(
-    g("I", "torch/distributed/elastic/agent/server/api.py:838") +
-      `[default] Worker group FAILED. ${3 - attempt}/3 attempts left; will restart worker group`,
-  );
+  if (merged(run)) {
+    // every other node's agent sees the group change and stops its workers (INFO lines hidden)
+    for (let node = 0; node < c.nodes; node++) {
+      if (node === me) continue;
+      const others = workerPids(run, attempt, node);
+      run.as(node, () => {
+        for (const pid of others) {
+          run.line(
+            glog(
+              "W",
+              run.wall(),
+              agentLogId(run, node),
+              "torch/distributed/elastic/multiprocessing/api.py:897",
+            ) +
+              `Sending process ${pid} closing signal SIGTERM`,
+          );
+        }
+      });
+    }
+  } else {
+    run.line(
+      g("I", "torch/distributed/elastic/agent/server/api.py:838") +
+        `[default] Worker group FAILED. ${3 - attempt}/3 attempts left; will restart worker group`,
+    );
+  }
   await run.pause(f.restartSec * 1000);
 }
