@@ -549,11 +549,13 @@ function checkDeepspeed(text: string, where: string): void {
   let steps = 0;
   for (let i = 0; i < ls.length; i++) {
     const s = ls[i]!.match(
-      /\[Rank 0\] step=(\d+), skipped=0, lr=\[(\S+)\], mom=\[\[0\.9, 0\.95\]\]$/,
+      /\[Rank 0\] step=(\d+), skipped=0, lr=\[(\S+), (\S+)\], mom=\[\(0\.9, 0\.95\), \(0\.9, 0\.95\)\]$/,
     );
     if (!s) continue;
     const step = Number(s[1]);
+    // one learning rate and one beta tuple per parameter group (decay, no decay)
     assert.equal(s[2], pyRepr(lrAt(sched, step)), `${where}: DeepSpeed lr at ${step}`);
+    assert.equal(s[3], s[2], `${where}: both parameter groups' lr`);
     if (step === 0) continue;
     steps++;
     const t = ls[i + 1]!.match(
@@ -1300,6 +1302,59 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
         !x.text.includes("wandb: Resuming run"),
         `${x.where}: Megatron never resumes a W&B run`,
       );
+    }
+  });
+
+  await t.step("signature blocks: TrainingArguments( and DeepSpeed's engine configuration", () => {
+    for (const x of all.filter((y) => y.f !== "megatron")) {
+      const ls = x.lines;
+      if (x.f === "hf") {
+        const start = ls.findIndex((l) =>
+          l.endsWith("Training/evaluation parameters TrainingArguments(")
+        );
+        assert.ok(start > 0, `${x.where}: TrainingArguments block`);
+        const end = ls.indexOf(")", start);
+        const fields = ls.slice(start + 1, end).map((l) => l.match(/^(\w+)=(.*),$/)!);
+        assert.ok(fields.every((m) => m !== null) && fields.length >= 100, `${x.where}: fields`);
+        const names = fields.map((m) => m[1]!);
+        assert.deepEqual(names, [...names].sort(), `${x.where}: fields sorted`);
+        const arg = (k: string) => fields.find((m) => m[1] === k)![2]!;
+        const banner = (k: string) =>
+          Number(ls.find((l) => l.includes(`>>   ${k} = `))!.split(" = ")[1]!.replaceAll(",", ""));
+        assert.equal(
+          Number(arg("per_device_train_batch_size")),
+          banner("Instantaneous batch size per device"),
+        );
+        assert.equal(
+          Number(arg("gradient_accumulation_steps")),
+          banner("Gradient Accumulation steps"),
+        );
+        const max = Number(arg("max_steps"));
+        if (max > 0) assert.equal(max, banner("Total optimization steps"), `${x.where}: max_steps`);
+        const saves = ls.flatMap((l) => l.match(/\/checkpoint-(\d+)$/)?.[1] ?? []).map(Number);
+        for (const k of saves.filter((k) => k !== banner("Total optimization steps"))) {
+          assert.equal(k % Number(arg("save_steps")), 0, `${x.where}: save_steps`);
+        }
+      } else {
+        const dump = ls.filter((l) => l.includes("[config.py:1003:print]   "));
+        const starts = ls.filter((l) => l.endsWith("DeepSpeedEngine configuration:")).length;
+        assert.ok(
+          dump.length >= 70 * starts && starts >= 1,
+          `${x.where}: ${dump.length} engine keys`,
+        );
+        for (const l of dump) {
+          const m = l.match(/\[config\.py:1003:print\] {3}(\w+) (\.*) \S/)!;
+          assert.ok(m, `${x.where}: ${l}`);
+          assert.equal(m[2]!.length, Math.max(0, 29 - m[1]!.length), `${x.where}: dots of ${m[1]}`);
+        }
+        const json = ls.findIndex((l) =>
+          l.endsWith("[config.py:989:print_user_config]   json = {")
+        );
+        assert.ok(
+          json > 0 && ls[json + 1]!.startsWith('    "train_batch_size": '),
+          `${x.where}: json`,
+        );
+      }
     }
   });
 

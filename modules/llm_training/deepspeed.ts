@@ -10,6 +10,7 @@
  * @module
  */
 
+import { dsAttrLine, dsEngineAttributes, dsJson, dsUserConfig } from "./ds_config.ts";
 import { checkpointBytes, hfTensors, shardSizes } from "./export.ts";
 import { datasetMap, loadPretrained, savePretrainedLines } from "./hf_common.ts";
 import { Evaluator, TrainingSignal } from "./loss.ts";
@@ -30,6 +31,14 @@ import { Tqdm } from "./tqdm.ts";
 import { wandbEnd, wandbStart } from "./wandb.ts";
 
 const ENTRY = "train.py";
+
+/** The script builds two parameter groups (with and without weight decay): one beta pair each. */
+const MOM = "[(0.9, 0.95), (0.9, 0.95)]";
+
+/** The learning rate of both parameter groups. */
+function lrList(lr: number): string {
+  return `[${pyRepr(lr)}, ${pyRepr(lr)}]`;
+}
 
 /** tqdm's `format_num` for postfix values (`.3g` when shorter). */
 export function formatNum(x: number): string {
@@ -172,53 +181,35 @@ export async function runDeepspeed(run: Run): Promise<void> {
       ds("stage_1_and_2.py:151:__init__", "Round robin gradient partitioning: False");
     }
     await run.pause(run.rng.int(3000, 9000));
+    if (stage !== 3) {
+      // bf16 weights and gradients, then the fp32 partition, then Adam's two moments
+      const dp = c.world;
+      const before = (2 * m.params + (4 * m.params) / dp) / GiB;
+      ds("utils.py:781:see_memory_usage", "Before initializing optimizer states");
+      memUsage(run, before, before + (2 * m.params) / dp / GiB);
+      await run.pause(run.rng.int(300, 1200));
+      const after = before + (8 * m.params) / dp / GiB;
+      ds("utils.py:781:see_memory_usage", "After initializing optimizer states");
+      memUsage(run, after, after + (4 * m.params) / dp / GiB);
+      ds("stage_1_and_2.py:543:__init__", "optimizer state initialized");
+    }
     ds("utils.py:781:see_memory_usage", "After initializing ZeRO optimizer");
     memUsage(run, states, states + 1.1);
     dist(`DeepSpeed Final Optimizer = DeepSpeedZeroOptimizer${stage === 3 ? "_Stage3" : ""}`);
     dist("DeepSpeed using client LR scheduler");
     dist(
       `DeepSpeed LR Scheduler = <torch.optim.lr_scheduler.LambdaLR object at 0x7f${
-        run.rng.hex(10)
-      }>`,
+        run.rng.hex(9)
+      }0>`,
     );
-    dist(`step=0, skipped=0, lr=[${pyRepr(lrAt(sc.schedule, 0))}], mom=[[0.9, 0.95]]`);
+    dist(`step=0, skipped=0, lr=${lrList(lrAt(sc.schedule, 0))}, mom=${MOM}`);
     ds("config.py:999:print", "DeepSpeedEngine configuration:");
-    const cfg: [string, string][] = [
-      ["amp_enabled", "False"],
-      ["bfloat16_enabled", "True"],
-      ["checkpoint_parallel_write_pipeline", "False"],
-      ["checkpoint_tag_validation_enabled", "True"],
-      ["communication_data_type", "None"],
-      ["dataloader_drop_last", "False"],
-      ["elasticity_enabled", "False"],
-      ["fp16_enabled", "False"],
-      ["global_rank", "0"],
-      ["grad_accum_dtype", "None"],
-      ["gradient_accumulation_steps", String(b.gradAccum)],
-      ["gradient_clipping", "1.0"],
-      ["loss_scale", "1.0"],
-      ["optimizer_name", "None"],
-      ["pld_enabled", "False"],
-      ["scheduler_name", "None"],
-      ["steps_per_print", String(stepsPerPrint)],
-      ["train_batch_size", String(b.global)],
-      ["train_micro_batch_size_per_gpu", String(b.micro)],
-      ["wall_clock_breakdown", "False"],
-      ["world_size", String(c.world)],
-      ["zero_allow_untested_optimizer", "True"],
-      ["zero_enabled", "True"],
-      ["zero_force_ds_cpu_optimizer", "True"],
-      ["zero_optimization_stage", String(stage)],
-    ];
-    for (const [k, v] of cfg) ds("config.py:1003:print", `  ${k.padEnd(30)} ${v}`);
+    for (const [k, v] of dsEngineAttributes(run, stage, stepsPerPrint)) {
+      ds("config.py:1003:print", dsAttrLine(k, v));
+    }
     ds(
       "config.py:989:print_user_config",
-      `  json = ${
-        dsConfig.replace(/'/g, '"').replace(/None/g, "null").replace(/True/g, "true").replace(
-          /False/g,
-          "false",
-        )
-      }`,
+      `  json = ${dsJson(dsUserConfig(run, stage, stepsPerPrint))}`,
     );
     if (from > 0) {
       const dir = `${out}/step_${from}`;
@@ -302,7 +293,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
       push("train/grad_norm", sig.gradNorm);
       push("train/tokens_per_sec", (b.tokensPerStep * 1000) / ms);
       if (k % stepsPerPrint === 0) {
-        dist(`step=${k}, skipped=0, lr=[${pyRepr(lr)}], mom=[[0.9, 0.95]]`);
+        dist(`step=${k}, skipped=0, lr=${lrList(lr)}, mom=${MOM}`);
         const cur = (b.global * 1000) / ms;
         const avg = (b.global * timed) / timedSec;
         if (timed > 0) {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { trainingArguments } from "./hf_args.ts";
 import { datasetMap, hfLines, hfLog, loadPretrained, savePretrainedLines } from "./hf_common.ts";
 import { Evaluator, TrainingSignal } from "./loss.ts";
 import { commas, pyBool, pyRepr, pyRound } from "./pyfmt.ts";
@@ -110,6 +111,9 @@ export async function runHfTrainer(run: Run): Promise<void> {
         "WARNING",
       );
     }
+    main("Training/evaluation parameters TrainingArguments(");
+    for (const [k, v] of trainingArguments(run, run.wall())) run.line(`${k}=${v},`);
+    run.line(")");
     await run.pause(run.rng.int(500, 1500));
     if (from > 0) {
       main(
