@@ -356,10 +356,22 @@ function checkMegatron(text: string, where: string): void {
     const r = l.match(/max reserved: ([\d.]+)/)!;
     assert.ok(Number(r[1]) <= gpu.memoryMiB, `${where}: reserved ${r[1]} MB > ${gpu.memoryMiB}`);
   }
-  const theo = ls.find((l) => l.startsWith("Theoretical memory footprints"))!.match(
-    /total=([\d.]+) MB/,
-  )!;
-  assert.ok(Number(theo[1]) <= gpu.memoryMiB, `${where}: theoretical memory`);
+  // after the first logged iteration: weights and optimizer, plus activations with SP + selective
+  const theoIdx = ls.findIndex((l) => l.startsWith("Theoretical memory footprints"));
+  assert.ok(theoIdx > ls.findIndex((l) => ITER_RE.test(l)), `${where}: theoretical memory line`);
+  const theo = ls[theoIdx]!.match(/weight and optimizer=([\d.]+) MB(?:, .*total=([\d.]+) MB)?/)!;
+  assert.ok(Number(theo[2] ?? theo[1]) <= gpu.memoryMiB, `${where}: theoretical memory`);
+  // the shard line agrees with rank 0's parameter count
+  const shardB = Number(
+    ls[theoIdx - (ls[theoIdx - 1]!.includes("other shards") ? 2 : 1)]!.split(": ")[1],
+  );
+  const rank0 = Number(ls.find((l) => l.includes("model parallel rank (0, 0): "))!.split(": ")[1]);
+  assert.equal(shardB, Number((rank0 / 1e9).toFixed(4)), `${where}: most loaded shard`);
+  // DDP buckets hold rank 0's parameters once each and no more than needed over the bucket size
+  const nBuckets = Number(ls.find((l) => l.includes("Number of buckets for"))!.split(": ").pop());
+  const bucketLines = ls.filter((l) => l.includes("Params for bucket ")).slice(0, nBuckets);
+  const elems = bucketLines.map((l) => Number(l.match(/\((\d+) elements/)![1]));
+  assert.equal(elems.reduce((a, b) => a + b, 0), rank0, `${where}: bucket elements`);
   // checkpoint size on disk = 14 bytes per parameter (bf16 weights + fp32 master + Adam m, v)
   const du = ls.find((l) => /^\S+\t\/lustre\/ckpt\/.*\/iter_\d{7}$/.test(l))!;
   assert.equal(du.split("\t")[0], humanSize(14 * m.params), `${where}: checkpoint size`);

@@ -9,6 +9,12 @@
  * @module
  */
 
+import {
+  ddpLines,
+  MEGATRON_DEFAULTS,
+  optimizerConfigLine,
+  theoreticalMemoryLines,
+} from "./megatron_blocks.ts";
 import { megatronStageMemory, megatronStageParams, paddedVocab } from "./memory.ts";
 import { commas, pyE, pyRepr, pyStr } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
@@ -37,6 +43,7 @@ export function megatronArgs(run: Run): [string, string][] {
   const par = sc.parallel;
   const fp16 = sc.precision === "fp16";
   const args: Record<string, number | string | boolean | null | (string | number)[]> = {
+    ...MEGATRON_DEFAULTS,
     adam_beta1: 0.9,
     adam_beta2: 0.95,
     adam_eps: 1e-8,
@@ -50,7 +57,11 @@ export function megatronArgs(run: Run): [string, string][] {
     data_parallel_size: par.dp,
     data_path: [sc.names.dataPath],
     distributed_backend: "nccl",
-    distributed_timeout_minutes: 10,
+    distributed_timeout_minutes: sc.timeoutSec / 60,
+    norm_epsilon: m.normEps,
+    padded_vocab_size: paddedVocab(m.vocab, par.tp),
+    params_dtype: fp16 ? "torch.float16" : "torch.bfloat16",
+    wandb_save_dir: "",
     eval_interval: p.evalInterval,
     eval_iters: p.evalSize,
     exit_interval: p.exitInterval,
@@ -201,7 +212,16 @@ export async function runMegatron(run: Run): Promise<void> {
       run.line(`  ${k} ${".".repeat(Math.max(1, 48 - k.length))} ${v}`);
     }
     run.line("-------------------- end of arguments ---------------------");
-    run.line(`setting number of micro-batches to constant ${G / (sc.batch.micro * par.dp)}`);
+    run.line(
+      `INFO:megatron.core.num_microbatches_calculator:setting number of microbatches to constant ${
+        G / (sc.batch.micro * par.dp)
+      }`,
+    );
+    onLast(() =>
+      run.line(
+        "WARNING: one_logger package is required to enable e2e metrics tracking. please go to https://confluence.nvidia.com/display/MLWFO/Package+Repositories for details to install it",
+      )
+    );
     run.line("> building HuggingFaceTokenizer tokenizer ...");
     const vpad = paddedVocab(m.vocab, par.tp);
     run.line(
@@ -256,15 +276,13 @@ export async function runMegatron(run: Run): Promise<void> {
         }`,
       );
     }
-    const p0 = stagesParams[0]!;
-    const woMB = ((6 + 12 / par.dp) * p0) / 2 ** 20;
-    const actMB = sc.memory.activations / 2 ** 20;
+    run.lines(ddpLines(run));
+    run.line(optimizerConfigLine(run));
     run.line(
-      `Theoretical memory footprints: weight and optimizer=${woMB.toFixed(2)} MB, activation=${
-        actMB.toFixed(2)
-      } MB, total=${(woMB + actMB).toFixed(2)} MB`,
+      `INFO:megatron.core.optimizer_param_scheduler:> learning rate decay style: ${
+        sc.schedule.kind === "megatron-cosine" ? "cosine" : "linear"
+      }`,
     );
-    run.line("");
     const ckptRoot = sc.names.outDir;
     run.line(` loading distributed checkpoint from ${ckptRoot} at iteration ${from}`);
     const t0 = run.nowSec();
@@ -292,7 +310,17 @@ export async function runMegatron(run: Run): Promise<void> {
     run.line("> building train, validation, and test datasets for GPT ...");
     const idx = sc.names.dataPath;
     const docs = Math.min(sc.dataset.samples, Math.round(sc.dataset.tokens / 1200));
-    const hash = run.rng.hex(32);
+    const hashes: Record<string, string> = {
+      train: run.rng.hex(32),
+      valid: run.rng.hex(32),
+      test: run.rng.hex(32),
+    };
+    const splitSizes = `(${p.totalSteps * G}, ${evalRuns * p.evalSize * G}, ${p.evalSize * G})`;
+    run.line(
+      `INFO:megatron.core.datasets.blended_megatron_dataset_builder:Building GPTDataset splits with sizes=${splitSizes} and config=GPTDatasetConfig(random_seed=1234, sequence_length=${sc.batch.seq}, blend=(['${idx}'], None), blend_per_split=None, split='969,30,1', split_matrix=[(0, 0.969), (0.969, 0.999), (0.999, 1.0)], num_dataset_builder_threads=1, path_to_cache=None, mmap_bin_files=True, mock=False, tokenizer=<megatron.training.tokenizer.tokenizer._HuggingFaceTokenizer object at 0x7f${
+        run.rng.hex(9)
+      }0>, mid_level_dataset_surplus=0.005, reset_position_ids=False, reset_attention_mask=False, eod_mask_loss=False, create_attention_mask=True, drop_last_partial_validation_sequence=True, add_extra_token_to_sequence=True, object_storage_cache_path=None)`,
+    );
     run.line(`INFO:megatron.core.datasets.indexed_dataset:Load the _IndexReader from ${idx}.idx`);
     run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the sequence lengths");
     run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the sequence pointers");
@@ -308,7 +336,9 @@ export async function runMegatron(run: Run): Promise<void> {
       run.line(`INFO:megatron.core.datasets.gpt_dataset:Load the GPTDataset ${split} indices`);
       for (const kind of ["document", "sample", "shuffle"]) {
         run.line(
-          `INFO:megatron.core.datasets.gpt_dataset:\tLoad the ${kind} index from ${hash}-GPTDataset-${split}-${kind}_index.npy`,
+          `INFO:megatron.core.datasets.gpt_dataset:\tLoad the ${kind} index from ${
+            hashes[split]
+          }-GPTDataset-${split}-${kind}_index.npy`,
         );
       }
       run.line(
@@ -483,6 +513,10 @@ function memoryReport(run: Run, it: number): void {
       ranks.push({ rank: s * par.tp * par.dp + t, stage: s });
     }
   }
+  run.as(
+    0,
+    () => run.lines(theoreticalMemoryLines(run, megatronStageParams(sc.model, par.tp, par.pp))),
+  );
   const ratio = sc.memory.reserved / sc.memory.peak;
   const mb = (bytes: number) => pyRepr((Math.round(bytes / 512) * 512) / 2 ** 20);
   for (const { rank, stage } of run.rng.shuffle(ranks)) {
@@ -520,7 +554,12 @@ async function evaluate(
       run.line(`Evaluating iter ${i}/${p.evalSize}`);
     }
   } else await run.pause(p.evalSec * 1000);
-  stats.evalSec += run.nowSec() - t0;
+  const ms = (run.nowSec() - t0) * 1000;
+  stats.evalSec += ms / 1000;
+  run.as(sc.cluster.nodes - 1, () => {
+    run.line("(min, max) time across ranks (ms):");
+    run.line(timer("evaluate", ms * run.rng.float(0.97, 0.995), ms));
+  });
   const loss = ev.loss(it, set);
   run.as(run.sc.cluster.nodes - 1, () => run.lines(validationBlock(where, loss)));
   run.phase("train");
