@@ -312,7 +312,8 @@ function checkMegatron(text: string, where: string): void {
     assert.equal(x[7], pyE(lrAt(sched, it), 6), `${where}: lr at ${it}`);
     assert.equal(Number(x[8]), G, `${where}: global batch`);
     const loss = Number(x[9]);
-    assert.ok(loss > 1.2 && loss < 4.5, `${where}: lm loss ${loss}`);
+    // code corpora run near 1.0–1.3 for big models, web text near 1.9–2.3
+    assert.ok(loss > 0.9 && loss < 4.5, `${where}: lm loss ${loss}`);
     if (prev && idx === prev.idx + 1 && it > prev.it) {
       const dt = t - prev.t;
       const expected = ((it - prev.it) * ms) / 1000;
@@ -467,7 +468,10 @@ function checkHf(text: string, where: string): void {
       /'train_runtime': ([\d.]+), 'train_samples_per_second': ([\d.]+), 'train_steps_per_second': ([\d.]+), 'train_loss': ([\d.e-]+), 'epoch': ([\d.]+)/,
     )!;
   const rt = Number(fin[1]);
-  assert.ok(Math.abs(Number(fin[2]) - (N * E) / rt) <= 0.0006, `${where}: train samples/s`);
+  // with max_steps the Trainer counts max_steps × total batch samples
+  const maxSteps = Number(ls.find((l) => l.startsWith("max_steps="))!.slice(10, -1));
+  const samples = maxSteps > 0 ? maxSteps * total : N * E;
+  assert.ok(Math.abs(Number(fin[2]) - samples / rt) <= 0.0006, `${where}: train samples/s`);
   assert.ok(Math.abs(Number(fin[3]) - T / rt) <= 0.0006, `${where}: train steps/s`);
   const metrics = (split: string) => {
     const i = ls.indexOf(`***** ${split} metrics *****`);
@@ -1182,7 +1186,16 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
       const final = Number(
         x.lines.find((l) => l.startsWith("loss         "))!.match(/final ([\d.]+)/)![1],
       );
-      if (ds.domain === "code") assert.ok(final < 1.75, `${x.where}: code loss ${final}`);
+      const seen = Number(x.lines.find((l) =>
+        l.startsWith("steps        ")
+      )!.match(/→ ([\d,]+)/)![1]!
+        .replaceAll(",", "")) *
+        Number(x.lines.find((l) => l.startsWith("data         "))!.match(/\(([\d,]+) tokens/)![1]!
+          .replaceAll(",", ""));
+      // after the first few hundred billion tokens, code sits far below web text
+      if (ds.domain === "code" && seen > 2e11) {
+        assert.ok(final < 1.75, `${x.where}: code loss ${final}`);
+      }
       if (ds.domain === "web" && j.model.params >= 7e9) {
         assert.ok(final > 1.55, `${x.where}: web loss ${final}`);
       }
@@ -1366,6 +1379,40 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
           json > 0 && ls[json + 1]!.startsWith('    "train_batch_size": '),
           `${x.where}: json`,
         );
+      }
+    }
+  });
+
+  await t.step("the W&B summary holds the last logged values", () => {
+    for (const x of all) {
+      const ls = x.lines;
+      const at = ls.lastIndexOf("wandb: Run summary:");
+      assert.ok(at > 0, `${x.where}: W&B summary`);
+      const summary = new Map<string, string>();
+      for (const l of ls.slice(at + 1)) {
+        const m = l.match(/^wandb: +(.+?) (\S+)$/);
+        if (!m) break;
+        summary.set(m[1]!, m[2]!);
+      }
+      // wandb prints round(value, 5) of a float
+      const round5 = (v: number) => pyRepr(Number(v.toFixed(5)));
+      if (x.f === "hf") {
+        const total = Number(
+          ls.find((l) => l.includes(">>   Total optimization steps = "))!.split(" = ")[1]!
+            .replaceAll(",", ""),
+        );
+        assert.equal(summary.get("train/global_step"), String(total), `${x.where}: global step`);
+        const last = ls.findLast((l) => l.startsWith("{'loss': "))!;
+        const [, loss, lr] = last.match(/'loss': ([\d.]+), .*'learning_rate': ([\d.e+-]+),/)!;
+        assert.equal(Number(summary.get("train/loss")), Number(loss), `${x.where}: train/loss`);
+        assert.equal(summary.get("train/learning_rate"), round5(Number(lr)), `${x.where}: lr`);
+      } else if (x.f === "megatron") {
+        const last = ls.findLast((l) => ITER_RE.test(l))!.match(ITER_RE)!;
+        // the line prints 7 figures, the summary 5 decimals of the same value
+        const near = (k: string, v: number) =>
+          assert.ok(Math.abs(Number(summary.get(k)) - v) <= 5.1e-6 + v * 1e-6, `${x.where}: ${k}`);
+        near("lm loss", Number(last[9]));
+        near("learning-rate", Number(last[7]));
       }
     }
   });

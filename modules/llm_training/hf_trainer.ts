@@ -275,7 +275,11 @@ export async function runHfTrainer(run: Run): Promise<void> {
     run.line("Training completed. Do not forget to share your model on huggingface.co/models =)");
     run.line("");
     run.line("");
-    const samples = p.numExamples * p.epochs;
+    // max_steps can end mid-epoch; W&B's summary takes the final log's step and epoch
+    const finalEpoch = p.maxSteps > 0 ? p.totalSteps / p.stepsPerEpoch : p.epochs;
+    push("train/epoch", finalEpoch);
+    push("train/global_step", p.totalSteps);
+    const samples = p.maxSteps > 0 ? p.totalSteps * sc.batch.global : p.numExamples * p.epochs;
     const trainLoss = sessionLoss / p.totalSteps;
     const rt = Number(runtime.toFixed(4));
     run.line(
@@ -283,7 +287,7 @@ export async function runHfTrainer(run: Run): Promise<void> {
         pyRound(samples / rt, 3)
       }, 'train_steps_per_second': ${pyRound(p.totalSteps / rt, 3)}, 'train_loss': ${
         pyRepr(trainLoss)
-      }, 'epoch': ${pyRound(p.epochs, 2)}}`,
+      }, 'epoch': ${pyRound(finalEpoch, 2)}}`,
     );
     run.line(bar.render(run.nowSec(), { ncols: ncols() }));
     void lastLogged;
@@ -296,7 +300,7 @@ export async function runHfTrainer(run: Run): Promise<void> {
     run.lines(savePretrainedLines(run, true, out));
     const totalFlos = 6 * nonEmbedding(run) * sc.batch.tokensPerStep * p.totalSteps;
     run.lines(metricsBlock("train", {
-      epoch: pyRound(p.epochs, 4),
+      epoch: pyRound(finalEpoch, 4),
       total_flos: `${Math.floor(totalFlos / 2 ** 30)}GF`,
       train_loss: pyRound(trainLoss, 4),
       train_runtime: secs2timedelta(runtime),
@@ -308,7 +312,7 @@ export async function runHfTrainer(run: Run): Promise<void> {
     const v = await evaluate(run, null, p.totalSteps, evalSteps, valRng, stats);
     lastEval = v.loss;
     run.lines(metricsBlock("eval", {
-      epoch: pyRound(p.epochs, 4),
+      epoch: pyRound(finalEpoch, 4),
       eval_loss: pyRound(Math.fround(v.loss), 4),
       eval_runtime: secs2timedelta(v.runtime),
       eval_samples: String(p.evalSize),
@@ -322,6 +326,7 @@ export async function runHfTrainer(run: Run): Promise<void> {
     push("eval/steps_per_second", evalSteps / v.runtime);
     const summary = new Map<string, number | string>();
     for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
+    summary.set("train/global_step", String(p.totalSteps));
     summary.set("total_flos", Number(totalFlos.toPrecision(15)));
     summary.set("train_loss", trainLoss);
     summary.set("train_runtime", Number(runtime.toFixed(4)));

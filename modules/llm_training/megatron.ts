@@ -459,7 +459,8 @@ export async function runMegatron(run: Run): Promise<void> {
   stats.finalLoss = lastLoss;
   const summary = new Map<string, number | string>();
   for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
-  summary.set("world-size", c.world);
+  summary.set("world-size", String(c.world));
+  summary.set("batch-size", String(G));
   onLast(() =>
     wandbEnd(run, wandbStarted ?? run.wall(), history, summary, `${sc.names.outDir}/wandb`)
   );

@@ -619,11 +619,12 @@ function drawMegatron(rng: Rng): Scenario | null {
     mem: RankMemory;
     step: number;
   }[] = [];
+  const pipelineFirst = P >= 30e9 && rng.chance(0.55);
   for (const nodes of [4, 8, 16, 32, 64, 128, 256, 512]) {
     const world = nodes * gpn;
     const step = stepSeconds(tokens, fpt, mfu, peak, world);
     if (step < 1.2 || step > 20) continue;
-    const cfg = bestMegatronLayout(model, world, gpn, global, seq, gpu);
+    const cfg = bestMegatronLayout(model, world, gpn, global, seq, gpu, pipelineFirst);
     if (cfg) feasible.push({ nodes, ...cfg, step });
   }
   if (feasible.length === 0) return null;
@@ -732,7 +733,7 @@ function drawMegatron(rng: Rng): Scenario | null {
     },
     step,
     savePoints,
-    loadSec + 18,
+    startupSec + 10,
     {
       nodes,
       gpusPerNode: gpn,
@@ -804,6 +805,7 @@ function bestMegatronLayout(
   global: number,
   seq: number,
   gpu: GpuSpec,
+  preferPipeline: boolean,
 ) {
   const cap = gpu.memoryMiB * 2 ** 20 * 0.86;
   const layouts: { tp: number; pp: number }[] = [];
@@ -815,7 +817,7 @@ function bestMegatronLayout(
     }
   }
   layouts.sort((a, b) => a.tp * a.pp - b.tp * b.pp || a.pp - b.pp);
-  for (const { tp, pp } of layouts) {
+  const fits = (tp: number, pp: number) => {
     const dp = world / (tp * pp);
     for (const recompute of ["selective", "full"] as const) {
       for (const mbs of [4, 2, 1]) {
@@ -826,6 +828,19 @@ function bestMegatronLayout(
         if (mem.peak <= cap) return { tp, pp, mbs, recompute, mem };
       }
     }
+    return null;
+  };
+  // big models are often split into pipeline stages across nodes (TP within the node)
+  if (preferPipeline) {
+    for (const { tp, pp } of layouts) {
+      if (pp < 2 || tp !== Math.min(8, gpn)) continue;
+      const cfg = fits(tp, pp);
+      if (cfg) return cfg;
+    }
+  }
+  for (const { tp, pp } of layouts) {
+    const cfg = fits(tp, pp);
+    if (cfg) return cfg;
   }
   return null;
 }
@@ -960,7 +975,7 @@ function drawHf(rng: Rng): Scenario | null {
     },
     step,
     (a, b) => savePointsOf(a, b, saveInterval),
-    loadSec + checkpointBytes("hf", model.params) / writeRate + 14,
+    startupSec + 24,
     {
       nodes,
       gpusPerNode: gpu.gpusPerNode,
@@ -1193,7 +1208,7 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     },
     step,
     (a, b) => savePointsOf(a, b, saveInterval),
-    loadSec + 20,
+    startupSec + loadSec + 12,
     { nodes, gpusPerNode: gpu.gpusPerNode, bucketNumel: 500_000_000, timeoutSec: 1800 },
   );
   if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;

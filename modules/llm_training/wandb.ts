@@ -30,10 +30,10 @@ export function sparkline(values: readonly number[], width = 40): string {
   );
 }
 
-/** A summary value as wandb prints it. */
+/** A summary value as wandb prints it (pass integers as strings). */
 export function summaryValue(v: number | string): string {
+  // floats are rounded to 5 decimals (`0.0` stays a float); integers come as strings
   if (typeof v === "string") return v;
-  if (Number.isInteger(v)) return String(v);
   return pyRound(v, 5);
 }
 
