@@ -1417,6 +1417,50 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
     }
   });
 
+  await t.step("DeepSpeed's comms logger: latencies, counts and bandwidths agree", () => {
+    let tables = 0;
+    for (const x of all.filter((y) => y.f === "deepspeed")) {
+      const ls = x.lines;
+      const head = ls.findIndex((l) => l.startsWith("Comm. Op            Message Size"));
+      const enabled = x.text.includes('"comms_logger": {');
+      assert.equal(head >= 0, enabled, `${x.where}: comms summary iff comms_logger enabled`);
+      if (head < 0) continue;
+      tables++;
+      const n = facts.get(x)!.gpn * facts.get(x)!.nodes;
+      const units: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+      let op = "";
+      for (const l of ls.slice(head + 1)) {
+        if (/^[a-z_]+$/.test(l)) {
+          op = l;
+          continue;
+        }
+        const m = l.match(/^ {20}([\d.]+) (\w+) +(\d+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) *$/);
+        if (!m) break;
+        const bytes = Number(m[1]) * units[m[2]!]!;
+        const [count, total, avg, tput, busbw] = [3, 4, 5, 6, 7].map((k) => Number(m[k]));
+        // the mean is trimmed (a little below total / count) and printed to 2 decimals
+        assert.ok(
+          total >= (avg - 0.005) * count - 0.01 && total <= (avg + 0.005) * count * 1.045 + 0.01,
+          `${x.where}: ${l}`,
+        );
+        const mult = op.startsWith("all_gather") || op.startsWith("reduce_scatter")
+          ? n
+          : op.startsWith("all_reduce")
+          ? 2
+          : 1;
+        if (avg >= 1) {
+          const want = (bytes * mult * 8) / (avg * 1e6);
+          assert.ok(Math.abs(tput / want - 1) < 0.012, `${x.where}: tput of ${l}`);
+        }
+        if (tput >= 1) {
+          const ratio = op === "broadcast" ? 1 : (n - 1) / n;
+          assert.ok(Math.abs(busbw / (tput * ratio) - 1) < 0.01, `${x.where}: busbw of ${l}`);
+        }
+      }
+    }
+    assert.ok(tables >= 40, `only ${tables} comms summaries`);
+  });
+
   await t.step("exit order: workers' exit warnings before the agent's success", () => {
     for (const x of all) {
       const done = x.lines.findIndex((l) => l.includes("worker group successfully finished"));

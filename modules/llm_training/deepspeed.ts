@@ -10,6 +10,7 @@
  * @module
  */
 
+import { commsSummaryLines } from "./ds_comms.ts";
 import { dsAttrLine, dsEngineAttributes, dsJson, dsUserConfig } from "./ds_config.ts";
 import { checkpointBytes, hfTensors, shardSizes } from "./export.ts";
 import { datasetMap, loadPretrained, savePretrainedLines } from "./hf_common.ts";
@@ -109,6 +110,8 @@ export async function runDeepspeed(run: Run): Promise<void> {
       stage === 3 ? ", 'stage3_gather_16bit_weights_on_model_save': True" : ""
     }}, 'gradient_clipping': 1.0, 'steps_per_print': ${stepsPerPrint}, 'bf16': {'enabled': True}, 'fp16': {'enabled': False}, 'wall_clock_breakdown': False}`;
   const saved: number[] = [];
+  // some runs switch DeepSpeed's comms logger on and print its summary at the end
+  const comms = run.rng.chance(0.5);
   let attempt = 0;
   let from = p.startStep;
   let wandbStarted: Date | null = null;
@@ -209,7 +212,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
     }
     ds(
       "config.py:989:print_user_config",
-      `  json = ${dsJson(dsUserConfig(run, stage, stepsPerPrint))}`,
+      `  json = ${dsJson(dsUserConfig(run, stage, stepsPerPrint, comms))}`,
     );
     if (from > 0) {
       const dir = `${out}/step_${from}`;
@@ -338,6 +341,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
     run.monitoring = false;
     run.clearLive();
     run.line(bar.render(run.nowSec(), { ncols: ncols(), postfix }));
+    if (comms) run.lines(commsSummaryLines(run, p.totalSteps - from));
     const summary = new Map<string, number | string>();
     for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
     wandbEnd(run, wandbStarted ?? run.wall(), history, summary);

@@ -46,7 +46,12 @@ function pyExp(x: number): string {
 }
 
 /** The user config accelerate hands to DeepSpeed. */
-export function dsUserConfig(run: Run, stage: number, stepsPerPrint: number): Val {
+export function dsUserConfig(
+  run: Run,
+  stage: number,
+  stepsPerPrint: number,
+  comms: boolean,
+): Val {
   const b = run.sc.batch;
   const zero: { [k: string]: Val } = {
     stage,
@@ -54,7 +59,7 @@ export function dsUserConfig(run: Run, stage: number, stepsPerPrint: number): Va
     offload_param: { device: "none", nvme_path: null },
   };
   if (stage === 3) zero.stage3_gather_16bit_weights_on_model_save = true;
-  return {
+  const cfg: { [k: string]: Val } = {
     train_batch_size: b.global,
     train_micro_batch_size_per_gpu: b.micro,
     gradient_accumulation_steps: b.gradAccum,
@@ -65,6 +70,8 @@ export function dsUserConfig(run: Run, stage: number, stepsPerPrint: number): Va
     fp16: { enabled: false },
     zero_allow_untested_optimizer: true,
   };
+  if (comms) cfg.comms_logger = { enabled: true, verbose: false, prof_all: true, debug: false };
+  return cfg;
 }
 
 /** The engine's attributes, as `print()` lists them (sorted, values as Python prints them). */
