@@ -1461,6 +1461,27 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
     assert.ok(tables >= 40, `only ${tables} comms summaries`);
   });
 
+  await t.step("GPU monitor: every GPU of the console's node, within its limits", () => {
+    for (const x of all) {
+      const j = facts.get(x)!;
+      const ls = x.lines;
+      for (let i = 0; i < ls.length; i++) {
+        if (!ls[i]!.startsWith("[gpu-monitor] ")) continue;
+        const head = ls[i + 6]!.match(/^ {2}(\S+): +gpu +util +mem \(MiB\) +temp +power$/);
+        assert.ok(head, `${x.where}: per-GPU header`);
+        assert.equal(head[1], j.hosts[0], `${x.where}: per-GPU host`);
+        for (let k = 0; k < j.gpn; k++) {
+          const m = ls[i + 7 + k]!.match(/^ +(\d+) +(\d+)% +(\d+) +(\d+)C +(\d+)W$/)!;
+          assert.ok(m, `${x.where}: GPU row ${ls[i + 7 + k]}`);
+          assert.equal(Number(m[1]), k);
+          assert.ok(Number(m[2]) <= 100 && Number(m[3]) < j.gpu.memoryMiB, `${x.where}: GPU ${k}`);
+          assert.ok(Number(m[5]) <= j.gpu.powerCapW, `${x.where}: GPU ${k} power`);
+        }
+        assert.ok(!/^ +\d+ +\d+% /.test(ls[i + 7 + j.gpn] ?? ""), `${x.where}: one row per GPU`);
+      }
+    }
+  });
+
   await t.step("exit order: workers' exit warnings before the agent's success", () => {
     for (const x of all) {
       const done = x.lines.findIndex((l) => l.includes("worker group successfully finished"));

@@ -227,6 +227,19 @@ export function gridLines(
   const per = t.perNode;
   const labelW = Math.max(3, String(hosts.length).length);
   const label = (node: number) => style.dim(hostSuffix(hosts[node] ?? "", labelW));
+  // Layout W: utilisation, memory and temperature of every GPU, one node per row.
+  const cellW = 17;
+  if (labelW + 1 + cellW * per <= cols && t.nodes <= rowsLeft) {
+    for (let n = 0; n < t.nodes; n++) {
+      const cells = r.slice(n * per, n * per + per).map((x) =>
+        `  ${String(Math.round(x.util)).padStart(3)}% ${
+          (x.memMiB / 1024).toFixed(1).padStart(5)
+        }G ${heatColour(style, x.tempC)(`${String(Math.round(x.tempC)).padStart(2)}°`)}`
+      );
+      lines.push(`${label(n)}${style.dim("│")}${cells.join("")}`);
+    }
+    return lines;
+  }
   // Layout A: temperature numbers per GPU.
   const blockA = labelW + 1 + 3 * per;
   const perRowA = Math.max(1, Math.floor((cols + 2) / (blockA + 2)));
@@ -280,8 +293,17 @@ function hostSuffix(host: string, width: number): string {
   return padEndVisible(digits.slice(-width), width);
 }
 
-/** The plain-mode summary table: min/p50/max/mean of each reading over all GPUs. */
-export function monitorTable(t: Telemetry, stamp: string, nodes: number): string[] {
+/**
+ * The plain-mode summary table: min/p50/max/mean of each reading over all
+ * GPUs, then each GPU of the console's node (`host`, node index `node`).
+ */
+export function monitorTable(
+  t: Telemetry,
+  stamp: string,
+  nodes: number,
+  host: string,
+  node = 0,
+): string[] {
   const r = t.readings;
   const g = t.gpu;
   const rows: [string, ReturnType<typeof stats>, number, string][] = [
@@ -304,5 +326,19 @@ export function monitorTable(t: Telemetry, stamp: string, nodes: number): string
       }`,
     );
   }
+  out.push(
+    `  ${host}: ${"gpu".padStart(4)} ${"util".padStart(5)} ${"mem (MiB)".padStart(10)} ${
+      "temp".padStart(5)
+    } ${"power".padStart(6)}`,
+  );
+  r.slice(node * t.perNode, node * t.perNode + t.perNode).forEach((x, i) => {
+    out.push(
+      `  ${" ".repeat(host.length + 1)} ${String(i).padStart(4)} ${
+        `${Math.round(x.util)}%`.padStart(5)
+      } ${String(Math.round(x.memMiB)).padStart(10)} ${`${Math.round(x.tempC)}C`.padStart(5)} ${
+        `${Math.round(x.powerW)}W`.padStart(6)
+      }`,
+    );
+  });
   return out;
 }

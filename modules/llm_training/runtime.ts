@@ -141,7 +141,8 @@ export class Run {
       const now = this.ctx.clock.now();
       if (now - this.#lastMonitor >= MONITOR_EVERY_MS) {
         this.#lastMonitor = now;
-        const table = monitorTable(this.tel, isoSeconds(this.wall()), this.sc.cluster.nodes);
+        const c = this.sc.cluster;
+        const table = monitorTable(this.tel, isoSeconds(this.wall()), c.nodes, c.hosts[0]!);
         for (const l of table) this.ctx.out.line(l);
       }
     }
