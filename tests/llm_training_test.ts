@@ -1150,10 +1150,20 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
       const j = facts.get(x)!;
       const ls = x.lines;
       const data = ls.find((l) => l.startsWith("data         "))!;
-      const [, name, seq, perStep] = data.match(
+      const [, mix, seq, perStep] = data.match(
         /^data\s+(.+?) · seq (\d+) · global batch \d+ \(([\d,]+) tokens\/step\)/,
       )!;
-      const ds = DATASETS.find((d) => d.name === name)!;
+      // a mixture reads each part in proportion to its weight
+      const parts = mix!.includes(" + ")
+        ? mix!.split(" + ").map((p) => {
+          const m = p.match(/^(.*) \((\d+)%\)$/)!;
+          return { name: m[1]!, weight: Number(m[2]) / 100 };
+        })
+        : [{ name: mix!, weight: 1 }];
+      assert.ok(
+        Math.abs(parts.reduce((a, b) => a + b.weight, 0) - 1) < 0.011,
+        `${x.where}: weights`,
+      );
       const total = Number(
         ls.find((l) => l.startsWith("steps        "))!.match(/ of ([\d,]+)/)![1]!.replaceAll(
           ",",
@@ -1161,10 +1171,14 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
         ),
       );
       const tokens = total * Number(perStep!.replaceAll(",", ""));
-      assert.ok(
-        tokens <= 4.05 * corpusTokens(ds, j.model),
-        `${x.where}: ${tokens} tokens from ${name}`,
-      );
+      for (const part of parts) {
+        const d = DATASETS.find((y) => y.name === part.name)!;
+        assert.ok(
+          tokens * part.weight <= 4.05 * corpusTokens(d, j.model) * (1 + 0.006 / part.weight),
+          `${x.where}: ${tokens * part.weight} tokens from ${part.name}`,
+        );
+      }
+      const ds = DATASETS.find((d) => d.name === parts[0]!.name)!;
       const banner = ls.find((l) => /(>>| - )   Num examples = /.test(l));
       if (banner) {
         const n = Number(banner.split(" = ")[1]!.replaceAll(",", ""));
@@ -1182,6 +1196,7 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
     for (const x of all.filter((y) => y.f === "megatron")) {
       const j = facts.get(x)!;
       const name = x.lines.find((l) => l.startsWith("data         "))!.slice(13).split(" · ")[0];
+      if (name!.includes(" + ")) continue;
       const ds = DATASETS.find((d) => d.name === name)!;
       const final = Number(
         x.lines.find((l) => l.startsWith("loss         "))!.match(/final ([\d.]+)/)![1],
@@ -1480,6 +1495,38 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
         assert.ok(!/^ +\d+ +\d+% /.test(ls[i + 7 + j.gpn] ?? ""), `${x.where}: one row per GPU`);
       }
     }
+  });
+
+  await t.step("Megatron data mixtures: weights, paths and per-part sample counts agree", () => {
+    let mixtures = 0;
+    for (const x of all.filter((y) => y.f === "megatron")) {
+      const ls = x.lines;
+      const arg = ls.find((l) => l.startsWith("  data_path "))!.replace(/^ {2}data_path \.+ /, "");
+      const list = [...arg.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+      const blended = list.length > 1;
+      assert.equal(ls.some((l) => l.includes("Load the BlendedDataset train indices")), blended);
+      if (!blended) continue;
+      mixtures++;
+      const weights = list.filter((_, i) => i % 2 === 0).map(Number);
+      const paths = list.filter((_, i) => i % 2 === 1);
+      assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-9, `${x.where}: weights`);
+      const train = Number(
+        ls.find((l) => l.startsWith("    train:      "))!.trim().split(/\s+/)[1],
+      );
+      // the first data-loading pass: each part's reader, then its train split's samples
+      const firstStart = ls.findIndex((l) => l.includes("Building GPTDataset splits"));
+      paths.forEach((path, i) => {
+        const reader = ls.findIndex((l, k) =>
+          k > firstStart && l.endsWith(`_IndexReader from ${path}.idx`)
+        );
+        assert.ok(reader > 0, `${x.where}: reader for ${path}`);
+        const samples = ls.slice(reader).find((l) => l.includes("> total number of samples: "))!;
+        const n = Number(samples.split(": ").pop());
+        const want = train * weights[i]! * 1.005;
+        assert.ok(n >= want && n <= want * 1.021 + 1, `${x.where}: samples of ${path}`);
+      });
+    }
+    assert.ok(mixtures >= 30, `only ${mixtures} mixtures`);
   });
 
   await t.step("exit order: workers' exit warnings before the agent's success", () => {

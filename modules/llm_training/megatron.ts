@@ -18,6 +18,7 @@ import {
 import { megatronStageMemory, megatronStageParams, paddedVocab } from "./memory.ts";
 import { commas, pyE, pyRepr, pyStr } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
+import { dataPathFor } from "./scenario.ts";
 import { lrAt } from "./schedule.ts";
 import { barrierWarnings, elasticStart, failure, incidentText, ncclInit } from "./startup.ts";
 import { isoSeconds } from "./stamps.ts";
@@ -55,7 +56,9 @@ export function megatronArgs(run: Run): [string, string][] {
     clip_grad: "1.0",
     context_parallel_size: 1,
     data_parallel_size: par.dp,
-    data_path: [sc.names.dataPath],
+    data_path: sc.blend.length > 1
+      ? sc.blend.flatMap((b) => [String(b.weight), dataPathFor(b.dataset)])
+      : [sc.names.dataPath],
     distributed_backend: "nccl",
     distributed_timeout_minutes: sc.timeoutSec / 60,
     norm_epsilon: m.normEps,
@@ -308,45 +311,76 @@ export async function runMegatron(run: Run): Promise<void> {
     run.line(`    validation: ${evalRuns * p.evalSize * G}`);
     run.line(`    test:       ${p.evalSize * G}`);
     run.line("> building train, validation, and test datasets for GPT ...");
-    const idx = sc.names.dataPath;
-    const docs = Math.min(sc.dataset.samples, Math.round(sc.dataset.tokens / 1200));
-    const hashes: Record<string, string> = {
+    const parts = sc.blend.map((b) => ({
+      ...b,
+      path: dataPathFor(b.dataset),
+      docs: Math.min(b.dataset.samples, Math.round(b.dataset.tokens / 1200)),
+      hashes: { train: run.rng.hex(32), valid: run.rng.hex(32), test: run.rng.hex(32) } as Record<
+        string,
+        string
+      >,
+    }));
+    const blended = parts.length > 1;
+    const blendHashes: Record<string, string> = {
       train: run.rng.hex(32),
       valid: run.rng.hex(32),
       test: run.rng.hex(32),
     };
+    const blendArg = blended
+      ? `([${parts.map((b) => `'${b.path}'`).join(", ")}], [${
+        parts.map((b) => pyRepr(b.weight)).join(", ")
+      }])`
+      : `(['${parts[0]!.path}'], None)`;
     const splitSizes = `(${p.totalSteps * G}, ${evalRuns * p.evalSize * G}, ${p.evalSize * G})`;
     run.line(
-      `INFO:megatron.core.datasets.blended_megatron_dataset_builder:Building GPTDataset splits with sizes=${splitSizes} and config=GPTDatasetConfig(random_seed=1234, sequence_length=${sc.batch.seq}, blend=(['${idx}'], None), blend_per_split=None, split='969,30,1', split_matrix=[(0, 0.969), (0.969, 0.999), (0.999, 1.0)], num_dataset_builder_threads=1, path_to_cache=None, mmap_bin_files=True, mock=False, tokenizer=<megatron.training.tokenizer.tokenizer._HuggingFaceTokenizer object at 0x7f${
+      `INFO:megatron.core.datasets.blended_megatron_dataset_builder:Building GPTDataset splits with sizes=${splitSizes} and config=GPTDatasetConfig(random_seed=1234, sequence_length=${sc.batch.seq}, blend=${blendArg}, blend_per_split=None, split='969,30,1', split_matrix=[(0, 0.969), (0.969, 0.999), (0.999, 1.0)], num_dataset_builder_threads=1, path_to_cache=None, mmap_bin_files=True, mock=False, tokenizer=<megatron.training.tokenizer.tokenizer._HuggingFaceTokenizer object at 0x7f${
         run.rng.hex(9)
       }0>, mid_level_dataset_surplus=0.005, reset_position_ids=False, reset_attention_mask=False, eod_mask_loss=False, create_attention_mask=True, drop_last_partial_validation_sequence=True, add_extra_token_to_sequence=True, object_storage_cache_path=None)`,
     );
-    run.line(`INFO:megatron.core.datasets.indexed_dataset:Load the _IndexReader from ${idx}.idx`);
-    run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the sequence lengths");
-    run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the sequence pointers");
-    run.line("INFO:megatron.core.datasets.indexed_dataset:\tExtract the document indices");
-    run.line(`INFO:megatron.core.datasets.indexed_dataset:> total number of sequences: ${docs}`);
-    run.line(`INFO:megatron.core.datasets.indexed_dataset:> total number of documents: ${docs}`);
-    await run.pause(run.rng.int(1000, 3000));
     const sizes: [string, number][] = [["train", p.totalSteps * G], [
       "valid",
       evalRuns * p.evalSize * G,
     ], ["test", p.evalSize * G]];
-    for (const [split, n] of sizes) {
-      run.line(`INFO:megatron.core.datasets.gpt_dataset:Load the GPTDataset ${split} indices`);
-      for (const kind of ["document", "sample", "shuffle"]) {
+    for (const part of parts) {
+      const gpt = "INFO:megatron.core.datasets.gpt_dataset:";
+      const idx = "INFO:megatron.core.datasets.indexed_dataset:";
+      run.line(`${idx}Load the _IndexReader from ${part.path}.idx`);
+      run.line(`${idx}\tExtract the sequence lengths`);
+      run.line(`${idx}\tExtract the sequence pointers`);
+      run.line(`${idx}\tExtract the document indices`);
+      run.line(`${idx}> total number of sequences: ${part.docs}`);
+      run.line(`${idx}> total number of documents: ${part.docs}`);
+      await run.pause(run.rng.int(600, 2000));
+      for (const [split, n] of sizes) {
+        run.line(`${gpt}Load the GPTDataset ${split} indices`);
+        for (const kind of ["document", "sample", "shuffle"]) {
+          run.line(
+            `${gpt}\tLoad the ${kind} index from ${
+              part.hashes[split]
+            }-GPTDataset-${split}-${kind}_index.npy`,
+          );
+        }
+        // each part of a mixture is built a little larger than its share (the surplus)
+        const want = blended ? n * part.weight * 1.005 : n;
+        run.line(`${gpt}> total number of samples: ${Math.ceil(want * run.rng.float(1.0, 1.02))}`);
+        await run.pause(run.rng.int(200, 900));
+      }
+    }
+    if (blended) {
+      const bl = "INFO:megatron.core.datasets.blended_dataset:";
+      for (const [split] of sizes) {
+        run.line(`${bl}Load the BlendedDataset ${split} indices`);
         run.line(
-          `INFO:megatron.core.datasets.gpt_dataset:\tLoad the ${kind} index from ${
-            hashes[split]
-          }-GPTDataset-${split}-${kind}_index.npy`,
+          `${bl}\tLoad the dataset index from ${
+            blendHashes[split]
+          }-BlendedDataset-${split}-dataset_index.npy`,
+        );
+        run.line(
+          `${bl}\tLoad the dataset sample index from ${
+            blendHashes[split]
+          }-BlendedDataset-${split}-dataset_sample_index.npy`,
         );
       }
-      run.line(
-        `INFO:megatron.core.datasets.gpt_dataset:> total number of samples: ${
-          Math.ceil(n * run.rng.float(1.0, 1.02))
-        }`,
-      );
-      await run.pause(run.rng.int(200, 900));
     }
     run.line("> finished creating GPT datasets ...");
     run.line(`[after dataloaders are built] datetime: ${isoSeconds(run.wall())} `);

@@ -149,11 +149,20 @@ export interface Plan {
   estimateMs: number;
 }
 
+/** One corpus of a training mixture and its sampling weight. */
+export interface BlendPart {
+  dataset: DatasetSpec;
+  weight: number;
+}
+
 /** One coherent run. */
 export interface Scenario {
   flavour: Flavour;
   model: ModelSpec;
+  /** The main corpus (the only one unless `blend` mixes several). */
   dataset: DatasetSpec;
+  /** The training mixture: the main corpus alone (weight 1) or several with weights. */
+  blend: BlendPart[];
   cluster: Cluster;
   precision: "bf16" | "fp16";
   parallel: Parallel;
@@ -642,6 +651,7 @@ function drawMegatron(rng: Rng): Scenario | null {
   const totalTokens = Math.min(wanted, corpusTokens(dataset, model) * rng.float(0.6, 4));
   const totalSteps = Math.floor(totalTokens / tokens / 1000) * 1000;
   if (totalSteps < 2_000) return null;
+  const blend = drawBlend(rng, dataset, model, totalSteps * tokens);
   const peakLr = P < 2e9
     ? rng.pick([4e-4, 6e-4])
     : P < 10e9
@@ -746,7 +756,8 @@ function drawMegatron(rng: Rng): Scenario | null {
     kind: "pretrain",
     params: P,
     tokensPerStep: tokens,
-    offset: pretrainOffset(dataset, model) + rng.float(-0.04, 0.06),
+    offset: blend.reduce((a, b) => a + b.weight * domainOffset(b.dataset), 0) +
+      tokenizerOffset(model) + rng.float(-0.04, 0.06),
     start: 0,
     end: 0,
     tau: 1,
@@ -770,6 +781,7 @@ function drawMegatron(rng: Rng): Scenario | null {
     flavour: "megatron",
     model,
     dataset,
+    blend,
     cluster,
     precision,
     parallel: { tp, pp, dp, sharding: "megatron", recompute },
@@ -1025,6 +1037,7 @@ function drawHf(rng: Rng): Scenario | null {
     flavour: "hf",
     model,
     dataset,
+    blend: [{ dataset, weight: 1 }],
     cluster: makeCluster(rng, gpu, nodes, versions),
     precision,
     parallel: {
@@ -1227,6 +1240,7 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     flavour: "deepspeed",
     model,
     dataset,
+    blend: [{ dataset, weight: 1 }],
     cluster: makeCluster(rng, gpu, nodes, versions),
     precision,
     parallel: { tp: 1, pp: 1, dp: world, sharding, recompute: "checkpointing" },
@@ -1277,8 +1291,36 @@ function drawDeepspeed(rng: Rng): Scenario | null {
   };
 }
 
+/**
+ * A pretraining mixture: often the main corpus alone, sometimes with code and
+ * math corpora mixed in (Megatron's `--data-path w1 p1 w2 p2 ...`), each part
+ * read at most four times over `tokens`.
+ */
+function drawBlend(rng: Rng, main: DatasetSpec, m: ModelSpec, tokens: number): BlendPart[] {
+  if (!rng.chance(0.4)) return [{ dataset: main, weight: 1 }];
+  // other domains than the main corpus, one corpus per domain
+  const others: DatasetSpec[] = [];
+  for (const d of rng.shuffle(DATASETS.filter((x) => x.kind === "pretrain"))) {
+    if (d.domain !== main.domain && !others.some((o) => o.domain === d.domain)) others.push(d);
+  }
+  others.splice(rng.int(1, 2));
+  const w0 = rng.pick([0.55, 0.6, 0.65, 0.7, 0.75, 0.8]);
+  const parts: BlendPart[] = [{ dataset: main, weight: w0 }];
+  let left = Number((1 - w0).toFixed(2));
+  others.forEach((d, i) => {
+    const w = i === others.length - 1
+      ? left
+      : Number((left * rng.pick([0.5, 0.6, 0.7])).toFixed(2));
+    left = Number((left - w).toFixed(2));
+    parts.push({ dataset: d, weight: w });
+  });
+  const ok = parts.every((p) => tokens * p.weight <= 4 * corpusTokens(p.dataset, m)) &&
+    parts.every((p) => p.weight > 0);
+  return ok ? parts : [{ dataset: main, weight: 1 }];
+}
+
 /** Megatron's tokenized corpus prefix for a dataset. */
-function dataPathFor(d: DatasetSpec): string {
+export function dataPathFor(d: DatasetSpec): string {
   const slug = d.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   return `/lustre/data/${slug}/${slug.replace(/-/g, "_")}_text_document`;
 }

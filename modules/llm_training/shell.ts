@@ -171,7 +171,11 @@ export async function runSummary(run: Run, s: JobStats): Promise<void> {
   );
   row(
     "data",
-    `${sc.dataset.name} · seq ${sc.batch.seq} · global batch ${sc.batch.global} (${
+    `${
+      sc.blend.length > 1
+        ? sc.blend.map((b) => `${b.dataset.name} (${Math.round(b.weight * 100)}%)`).join(" + ")
+        : sc.dataset.name
+    } · seq ${sc.batch.seq} · global batch ${sc.batch.global} (${
       commas(sc.batch.tokensPerStep)
     } tokens/step)`,
   );
