@@ -11,6 +11,7 @@
  */
 
 import { commsSummaryLines } from "./ds_comms.ts";
+import { runAttempts } from "./skeleton.ts";
 import { dsAttrLine, dsEngineAttributes, dsJson, dsUserConfig } from "./ds_config.ts";
 import { checkpointBytes, hfTensors, shardSizes } from "./export.ts";
 import { datasetMap, loadPretrained, savePretrainedLines } from "./hf_common.ts";
@@ -19,14 +20,7 @@ import { commas, pyG, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
 import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
-import {
-  destroyWarnings,
-  elasticDone,
-  elasticStart,
-  failure,
-  incidentText,
-  ncclInit,
-} from "./startup.ts";
+import { destroyWarnings, elasticDone, elasticStart, ncclInit } from "./startup.ts";
 import { asctime, usDate } from "./stamps.ts";
 import { Tqdm } from "./tqdm.ts";
 import { wandbEnd, wandbStart } from "./wandb.ts";
@@ -112,177 +106,178 @@ export async function runDeepspeed(run: Run): Promise<void> {
   const saved: number[] = [];
   // some runs switch DeepSpeed's comms logger on and print its summary at the end
   const comms = run.rng.chance(0.5);
-  let attempt = 0;
-  let from = p.startStep;
   let wandbStarted: Date | null = null;
   let lastVal = 0;
-  for (;;) {
-    await elasticStart(run, ENTRY, attempt);
-    run.phase("load");
-    const ra = dsv.startsWith("0.14") ? 203 : 219;
-    for (let i = 0; i < c.gpusPerNode; i++) {
-      ds(
-        `real_accelerator.py:${ra}:get_accelerator`,
-        "Setting ds_accelerator to cuda (auto detect)",
-      );
-    }
-    await run.pause(run.rng.int(2000, 5000));
-    for (let i = 0; i < c.gpusPerNode; i++) ds("comm.py:652:init_distributed", "cdb=None");
-    ds("comm.py:683:init_distributed", "Initializing TorchBackend in DeepSpeed with backend nccl");
-    for (const r of run.rng.shuffle(Array.from({ length: c.gpusPerNode }, (_, i) => i))) {
-      main("__main__", "Distributed environment: DEEPSPEED  Backend: nccl");
-      run.line(`Num processes: ${c.world}`);
-      run.line(`Process index: ${r}`);
-      run.line(`Local process index: ${r}`);
-      run.line(`Device: cuda:${r}`);
-      run.line("");
-      run.line("Mixed precision type: bf16");
-      run.line(`ds_config: ${dsConfig}`);
-      run.line("");
-    }
-    await loadPretrained(run, false, p.loadSec * 0.25 + 2);
-    if (stage === 3) {
-      ds(
-        "partition_parameters.py:348:__exit__",
-        `finished initializing model - num_params = ${hfTensors(m).length}, num_elems = ${
-          (m.params / 1e9).toFixed(2)
-        }B`,
-      );
-    }
-    const rawTrain = Math.floor(sc.dataset.samples * 0.95);
-    const rawVal = sc.dataset.samples - rawTrain;
-    const rate = run.rng.float(8000, 40000);
-    const cached = attempt > 0 || rawTrain / rate > 12;
-    await datasetMap(run, "Running tokenizer on dataset", rawTrain, rate, cached);
-    await datasetMap(run, "Running tokenizer on dataset", rawVal, rate, cached);
-    await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawTrain, rate * 1.5, cached);
-    await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawVal, rate * 1.5, cached);
-    // accelerator.prepare -> deepspeed.initialize
-    dist(`DeepSpeed info: version=${dsv}, git-hash=unknown, git-branch=unknown`);
-    ds("config.py:733:__init__", `Config mesh_device None world_size = ${c.world}`);
-    await ncclInit(run, attempt, run.rng.float(2, 5));
-    dist("DeepSpeed Flops Profiler Enabled: False");
-    dist("Using client Optimizer as basic optimizer");
-    dist("Removing param_group that has no 'params' in the basic Optimizer");
-    dist("DeepSpeed Basic Optimizer = AdamW");
-    ds(
-      "utils.py:59:is_zero_supported_optimizer",
-      "Checking ZeRO support for optimizer=AdamW type=<class 'torch.optim.adamw.AdamW'>",
-    );
-    dist(`Creating torch.bfloat16 ZeRO stage ${stage} optimizer`);
-    const mem = sc.memory;
-    const states = mem.states / GiB;
-    if (stage === 3) {
-      ds("utils.py:781:see_memory_usage", "Stage 3 initialize beginning");
-      memUsage(run, (2 * m.params) / c.world / GiB + 0.4, (2 * m.params) / c.world / GiB + 1.2);
-      ds("stage3.py:130:__init__", "Reduce bucket size 500000000");
-      ds("stage3.py:131:__init__", "Prefetch bucket size 50000000");
-    } else {
-      ds("stage_1_and_2.py:148:__init__", "Reduce bucket size 500000000");
-      ds("stage_1_and_2.py:149:__init__", "Allgather bucket size 500000000");
-      ds("stage_1_and_2.py:150:__init__", "CPU Offload: False");
-      ds("stage_1_and_2.py:151:__init__", "Round robin gradient partitioning: False");
-    }
-    await run.pause(run.rng.int(3000, 9000));
-    if (stage !== 3) {
-      // bf16 weights and gradients, then the fp32 partition, then Adam's two moments
-      const dp = c.world;
-      const before = (2 * m.params + (4 * m.params) / dp) / GiB;
-      ds("utils.py:781:see_memory_usage", "Before initializing optimizer states");
-      memUsage(run, before, before + (2 * m.params) / dp / GiB);
-      await run.pause(run.rng.int(300, 1200));
-      const after = before + (8 * m.params) / dp / GiB;
-      ds("utils.py:781:see_memory_usage", "After initializing optimizer states");
-      memUsage(run, after, after + (4 * m.params) / dp / GiB);
-      ds("stage_1_and_2.py:543:__init__", "optimizer state initialized");
-    }
-    ds("utils.py:781:see_memory_usage", "After initializing ZeRO optimizer");
-    memUsage(run, states, states + 1.1);
-    dist(`DeepSpeed Final Optimizer = DeepSpeedZeroOptimizer${stage === 3 ? "_Stage3" : ""}`);
-    dist("DeepSpeed using client LR scheduler");
-    dist(
-      `DeepSpeed LR Scheduler = <torch.optim.lr_scheduler.LambdaLR object at 0x7f${
-        run.rng.hex(9)
-      }0>`,
-    );
-    dist(`step=0, skipped=0, lr=${lrList(lrAt(sc.schedule, 0))}, mom=${MOM}`);
-    ds("config.py:999:print", "DeepSpeedEngine configuration:");
-    for (const [k, v] of dsEngineAttributes(run, stage, stepsPerPrint)) {
-      ds("config.py:1003:print", dsAttrLine(k, v));
-    }
-    ds(
-      "config.py:989:print_user_config",
-      `  json = ${dsJson(dsUserConfig(run, stage, stepsPerPrint, comms))}`,
-    );
-    if (from > 0) {
-      const dir = `${out}/step_${from}`;
-      main("accelerate.accelerator", `Loading states from ${dir}`);
-      main("accelerate.accelerator", "Loading DeepSpeed Model and Optimizer");
-      const model = `${dir}/pytorch_model/${
-        stage === 3 ? "zero_pp_rank_0_" : ""
-      }mp_rank_00_model_states.pt`;
-      const optim = `${dir}/pytorch_model/bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt`;
-      ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${model}...`);
-      await run.pause(p.loadSec * 300);
-      ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${model}.`);
-      ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${optim}...`);
-      await run.pause(p.loadSec * 700);
-      ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${optim}.`);
-      ds(
-        "engine.py:3070:_load_zero_checkpoint",
-        `loading ${c.world} zero partition checkpoints for rank 0`,
-      );
-      main(
-        "accelerate.accelerator",
-        `DeepSpeed Model and Optimizer loaded from input dir ${dir}/pytorch_model`,
-      );
-      main("accelerate.checkpointing", "All random states loaded successfully");
-      main("accelerate.accelerator", "Loading in 0 custom states");
-      run.line(`Resumed from checkpoint: ${dir}`);
-    }
-    main("__main__", "***** Running training *****");
-    main("__main__", `  Num examples = ${p.numExamples}`);
-    main("__main__", `  Num Epochs = ${p.epochs}`);
-    main("__main__", `  Instantaneous batch size per device = ${b.micro}`);
-    main(
-      "__main__",
-      `  Total train batch size (w. parallel, distributed & accumulation) = ${b.global}`,
-    );
-    main("__main__", `  Gradient Accumulation steps = ${b.gradAccum}`);
-    main("__main__", `  Total optimization steps = ${p.totalSteps}`);
-    const started = wandbStart(run, attempt > 0 || from > 0);
-    wandbStarted = wandbStarted ?? started;
-    // ---- training
-    run.phase("train");
-    run.monitoring = true;
-    const bar = new Tqdm(p.totalSteps, run.nowSec());
-    if (from > 0) bar.update(from, run.nowSec());
-    if (stats.firstStepSec === 0) stats.firstStepSec = run.nowSec();
-    let postfix = "";
-    const draw = () => {
-      run.bar = [bar.render(run.nowSec(), { ncols: ncols(), postfix })];
-    };
-    draw();
-    run.refresh();
-    const fail = attempt === 0 ? p.failure : null;
-    let failedNow = false;
-    let timed = 0;
-    let timedSec = 0;
-    for (let k = from + 1; k <= p.totalSteps; k++) {
-      const warm = k === from + 1 ? run.rng.float(1.3, 1.9) : 1;
-      const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.015));
-      if (fail && k === fail.atStep) {
-        await run.pause(ms * run.rng.float(0.2, 0.8));
-        run.monitoring = false;
-        run.clearLive();
-        await failure(run, fail, dsTraceback(run), attempt);
-        stats.incidents.push(incidentText(run, fail, `step_${fail.resumeFrom}`));
-        failedNow = true;
-        break;
+  let bar = new Tqdm(p.totalSteps, run.nowSec());
+  let postfix = "";
+  let timed = 0;
+  let timedSec = 0;
+  let lastFrom = p.startStep;
+  const draw = () => {
+    run.bar = [bar.render(run.nowSec(), { ncols: ncols(), postfix })];
+  };
+  await runAttempts(run, signal, stats, {
+    start: async ({ attempt, from }) => {
+      await elasticStart(run, ENTRY, attempt);
+      run.phase("load");
+      const ra = dsv.startsWith("0.14") ? 203 : 219;
+      for (let i = 0; i < c.gpusPerNode; i++) {
+        ds(
+          `real_accelerator.py:${ra}:get_accelerator`,
+          "Setting ds_accelerator to cuda (auto detect)",
+        );
       }
-      await run.pause(ms);
-      const sig = signal.next(k);
-      stats.steps.push({ step: k, loss: sig.loss, gradNorm: sig.gradNorm });
+      await run.pause(run.rng.int(2000, 5000));
+      for (let i = 0; i < c.gpusPerNode; i++) ds("comm.py:652:init_distributed", "cdb=None");
+      ds(
+        "comm.py:683:init_distributed",
+        "Initializing TorchBackend in DeepSpeed with backend nccl",
+      );
+      for (const r of run.rng.shuffle(Array.from({ length: c.gpusPerNode }, (_, i) => i))) {
+        main("__main__", "Distributed environment: DEEPSPEED  Backend: nccl");
+        run.line(`Num processes: ${c.world}`);
+        run.line(`Process index: ${r}`);
+        run.line(`Local process index: ${r}`);
+        run.line(`Device: cuda:${r}`);
+        run.line("");
+        run.line("Mixed precision type: bf16");
+        run.line(`ds_config: ${dsConfig}`);
+        run.line("");
+      }
+      await loadPretrained(run, false, p.loadSec * 0.25 + 2);
+      if (stage === 3) {
+        ds(
+          "partition_parameters.py:348:__exit__",
+          `finished initializing model - num_params = ${hfTensors(m).length}, num_elems = ${
+            (m.params / 1e9).toFixed(2)
+          }B`,
+        );
+      }
+      const rawTrain = Math.floor(sc.dataset.samples * 0.95);
+      const rawVal = sc.dataset.samples - rawTrain;
+      const rate = run.rng.float(8000, 40000);
+      const cached = attempt > 0 || rawTrain / rate > 12;
+      await datasetMap(run, "Running tokenizer on dataset", rawTrain, rate, cached);
+      await datasetMap(run, "Running tokenizer on dataset", rawVal, rate, cached);
+      await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawTrain, rate * 1.5, cached);
+      await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawVal, rate * 1.5, cached);
+      // accelerator.prepare -> deepspeed.initialize
+      dist(`DeepSpeed info: version=${dsv}, git-hash=unknown, git-branch=unknown`);
+      ds("config.py:733:__init__", `Config mesh_device None world_size = ${c.world}`);
+      await ncclInit(run, attempt, run.rng.float(2, 5));
+      dist("DeepSpeed Flops Profiler Enabled: False");
+      dist("Using client Optimizer as basic optimizer");
+      dist("Removing param_group that has no 'params' in the basic Optimizer");
+      dist("DeepSpeed Basic Optimizer = AdamW");
+      ds(
+        "utils.py:59:is_zero_supported_optimizer",
+        "Checking ZeRO support for optimizer=AdamW type=<class 'torch.optim.adamw.AdamW'>",
+      );
+      dist(`Creating torch.bfloat16 ZeRO stage ${stage} optimizer`);
+      const mem = sc.memory;
+      const states = mem.states / GiB;
+      if (stage === 3) {
+        ds("utils.py:781:see_memory_usage", "Stage 3 initialize beginning");
+        memUsage(run, (2 * m.params) / c.world / GiB + 0.4, (2 * m.params) / c.world / GiB + 1.2);
+        ds("stage3.py:130:__init__", "Reduce bucket size 500000000");
+        ds("stage3.py:131:__init__", "Prefetch bucket size 50000000");
+      } else {
+        ds("stage_1_and_2.py:148:__init__", "Reduce bucket size 500000000");
+        ds("stage_1_and_2.py:149:__init__", "Allgather bucket size 500000000");
+        ds("stage_1_and_2.py:150:__init__", "CPU Offload: False");
+        ds("stage_1_and_2.py:151:__init__", "Round robin gradient partitioning: False");
+      }
+      await run.pause(run.rng.int(3000, 9000));
+      if (stage !== 3) {
+        // bf16 weights and gradients, then the fp32 partition, then Adam's two moments
+        const dp = c.world;
+        const before = (2 * m.params + (4 * m.params) / dp) / GiB;
+        ds("utils.py:781:see_memory_usage", "Before initializing optimizer states");
+        memUsage(run, before, before + (2 * m.params) / dp / GiB);
+        await run.pause(run.rng.int(300, 1200));
+        const after = before + (8 * m.params) / dp / GiB;
+        ds("utils.py:781:see_memory_usage", "After initializing optimizer states");
+        memUsage(run, after, after + (4 * m.params) / dp / GiB);
+        ds("stage_1_and_2.py:543:__init__", "optimizer state initialized");
+      }
+      ds("utils.py:781:see_memory_usage", "After initializing ZeRO optimizer");
+      memUsage(run, states, states + 1.1);
+      dist(`DeepSpeed Final Optimizer = DeepSpeedZeroOptimizer${stage === 3 ? "_Stage3" : ""}`);
+      dist("DeepSpeed using client LR scheduler");
+      dist(
+        `DeepSpeed LR Scheduler = <torch.optim.lr_scheduler.LambdaLR object at 0x7f${
+          run.rng.hex(9)
+        }0>`,
+      );
+      dist(`step=0, skipped=0, lr=${lrList(lrAt(sc.schedule, 0))}, mom=${MOM}`);
+      ds("config.py:999:print", "DeepSpeedEngine configuration:");
+      for (const [k, v] of dsEngineAttributes(run, stage, stepsPerPrint)) {
+        ds("config.py:1003:print", dsAttrLine(k, v));
+      }
+      ds(
+        "config.py:989:print_user_config",
+        `  json = ${dsJson(dsUserConfig(run, stage, stepsPerPrint, comms))}`,
+      );
+      if (from > 0) {
+        const dir = `${out}/step_${from}`;
+        main("accelerate.accelerator", `Loading states from ${dir}`);
+        main("accelerate.accelerator", "Loading DeepSpeed Model and Optimizer");
+        const model = `${dir}/pytorch_model/${
+          stage === 3 ? "zero_pp_rank_0_" : ""
+        }mp_rank_00_model_states.pt`;
+        const optim = `${dir}/pytorch_model/bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt`;
+        ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${model}...`);
+        await run.pause(p.loadSec * 300);
+        ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${model}.`);
+        ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${optim}...`);
+        await run.pause(p.loadSec * 700);
+        ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${optim}.`);
+        ds(
+          "engine.py:3070:_load_zero_checkpoint",
+          `loading ${c.world} zero partition checkpoints for rank 0`,
+        );
+        main(
+          "accelerate.accelerator",
+          `DeepSpeed Model and Optimizer loaded from input dir ${dir}/pytorch_model`,
+        );
+        main("accelerate.checkpointing", "All random states loaded successfully");
+        main("accelerate.accelerator", "Loading in 0 custom states");
+        run.line(`Resumed from checkpoint: ${dir}`);
+      }
+      main("__main__", "***** Running training *****");
+      main("__main__", `  Num examples = ${p.numExamples}`);
+      main("__main__", `  Num Epochs = ${p.epochs}`);
+      main("__main__", `  Instantaneous batch size per device = ${b.micro}`);
+      main(
+        "__main__",
+        `  Total train batch size (w. parallel, distributed & accumulation) = ${b.global}`,
+      );
+      main("__main__", `  Gradient Accumulation steps = ${b.gradAccum}`);
+      main("__main__", `  Total optimization steps = ${p.totalSteps}`);
+      const started = wandbStart(run, attempt > 0 || from > 0);
+      wandbStarted = wandbStarted ?? started;
+      // ---- training
+      run.phase("train");
+      run.monitoring = true;
+      bar = new Tqdm(p.totalSteps, run.nowSec());
+      if (from > 0) bar.update(from, run.nowSec());
+      postfix = "";
+      draw();
+      run.refresh();
+      timed = 0;
+      timedSec = 0;
+      lastFrom = from;
+    },
+    stepMs: (k, { from }) =>
+      sc.stepSec * 1000 * (k === from + 1 ? run.rng.float(1.3, 1.9) : 1) *
+      (1 + run.rng.normal(0, 0.015)),
+    beforeFailure: () => {
+      run.monitoring = false;
+      run.clearLive();
+    },
+    traceback: () => dsTraceback(run),
+    checkpointName: (step) => `step_${step}`,
+    afterStep: async (k, sig, ms, { from }) => {
       const lr = lrAt(sc.schedule, k);
       if (k - from > 2) {
         timed++;
@@ -305,8 +300,8 @@ export async function runDeepspeed(run: Run): Promise<void> {
             `epoch=0/micro_step=${k * b.gradAccum}/global_step=${k}, RunningAvgSamplesPerSec=${
               pyRepr(avg)
             }, CurrSamplesPerSec=${pyRepr(cur)}, MemAllocated=${
-              pyRound(mem.steady / GiB, 2)
-            }GB, MaxMemAllocated=${pyRound(mem.peak / GiB, 2)}GB`,
+              pyRound(sc.memory.steady / GiB, 2)
+            }GB, MaxMemAllocated=${pyRound(sc.memory.peak / GiB, 2)}GB`,
           );
         }
       }
@@ -332,26 +327,20 @@ export async function runDeepspeed(run: Run): Promise<void> {
         push("eval/loss", v);
         push("eval/perplexity", Math.exp(v));
       }
-    }
-    if (failedNow && fail) {
-      attempt++;
-      from = fail.resumeFrom;
-      continue;
-    }
-    run.monitoring = false;
-    run.clearLive();
-    run.line(bar.render(run.nowSec(), { ncols: ncols(), postfix }));
-    if (comms) run.lines(commsSummaryLines(run, p.totalSteps - from));
-    const summary = new Map<string, number | string>();
-    for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
-    wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
-    run.phase("save");
-    const t0 = run.nowSec();
-    await run.pause(p.exportSec * 1000);
-    stats.saveSec += run.nowSec() - t0;
-    run.lines(savePretrainedLines(run, false, out));
-    break;
-  }
+    },
+  });
+  run.monitoring = false;
+  run.clearLive();
+  run.line(bar.render(run.nowSec(), { ncols: ncols(), postfix }));
+  if (comms) run.lines(commsSummaryLines(run, p.totalSteps - lastFrom));
+  const summary = new Map<string, number | string>();
+  for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
+  wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
+  run.phase("save");
+  const t0 = run.nowSec();
+  await run.pause(p.exportSec * 1000);
+  stats.saveSec += run.nowSec() - t0;
+  run.lines(savePretrainedLines(run, false, out));
   destroyWarnings(run);
   elasticDone(run);
   run.phase("idle");

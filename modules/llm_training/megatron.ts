@@ -19,8 +19,9 @@ import { megatronStageMemory, megatronStageParams, paddedVocab } from "./memory.
 import { commas, pyE, pyRepr, pyStr } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { dataPathFor } from "./scenario.ts";
+import { runAttempts } from "./skeleton.ts";
 import { lrAt } from "./schedule.ts";
-import { barrierWarnings, elasticStart, failure, incidentText, ncclInit } from "./startup.ts";
+import { barrierWarnings, elasticStart, ncclInit } from "./startup.ts";
 import { isoSeconds } from "./stamps.ts";
 import { Evaluator, TrainingSignal } from "./loss.ts";
 import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
@@ -193,233 +194,239 @@ export async function runMegatron(run: Run): Promise<void> {
   );
   const stats: JobStats = newJobStats(launchSec, "safetensors");
   const { series: history, push } = metricHistory();
-  let attempt = 0;
-  let from = p.startStep;
   let wandbStarted: Date | null = null;
   const stagesParams = megatronStageParams(m, par.tp, par.pp);
   let lastLoss = 0;
   let lastVal: number | null = null;
-  for (;;) {
-    await elasticStart(run, ENTRY, attempt);
-    run.phase("load");
-    // rank 0 prints unless told otherwise
-    run.label = 0;
-    const workerStart = run.nowSec();
-    // ---- initialize_megatron
-    run.line(
-      `using world size: ${c.world}, data-parallel size: ${par.dp}, context-parallel size: 1, tensor-model-parallel size: ${par.tp}, pipeline-model-parallel size: ${par.pp} `,
-    );
-    run.line(`using torch.${sc.precision === "bf16" ? "bfloat16" : "float16"} for parameters ...`);
-    run.line("------------------------ arguments ------------------------");
-    for (const [k, v] of megatronArgs(run)) {
-      run.line(`  ${k} ${".".repeat(Math.max(1, 48 - k.length))} ${v}`);
-    }
-    run.line("-------------------- end of arguments ---------------------");
-    run.line(
-      `INFO:megatron.core.num_microbatches_calculator:setting number of microbatches to constant ${
-        G / (sc.batch.micro * par.dp)
-      }`,
-    );
-    onLast(() =>
+  let intervalMs = 0;
+  let intervalIters = 0;
+  let intervalLoss = 0;
+  let memReported = false;
+  await runAttempts(run, signal, stats, {
+    start: async ({ attempt, from }) => {
+      await elasticStart(run, ENTRY, attempt);
+      run.phase("load");
+      // rank 0 prints unless told otherwise
+      run.label = 0;
+      const workerStart = run.nowSec();
+      // ---- initialize_megatron
       run.line(
-        "WARNING: one_logger package is required to enable e2e metrics tracking. please go to https://confluence.nvidia.com/display/MLWFO/Package+Repositories for details to install it",
-      )
-    );
-    run.line("> building HuggingFaceTokenizer tokenizer ...");
-    const vpad = paddedVocab(m.vocab, par.tp);
-    run.line(
-      ` > padded vocab (size: ${m.vocab}) with ${vpad - m.vocab} dummy tokens (new size: ${vpad})`,
-    );
-    await run.pause(run.rng.int(800, 2000));
-    // the last rank's W&B writer: a new run after each restart
-    if (attempt > 0) {
-      sc.names.wandbId = run.rng.hex(8).replace(
-        /[a-f]/g,
-        (ch) => "ghjkmnpqrstvwxyz"[ch.charCodeAt(0) % 16]!,
+        `using world size: ${c.world}, data-parallel size: ${par.dp}, context-parallel size: 1, tensor-model-parallel size: ${par.tp}, pipeline-model-parallel size: ${par.pp} `,
       );
-    }
-    run.as(last, () => {
-      wandbStarted = wandbStart(run, false, `${sc.names.outDir}/wandb`);
-    });
-    run.line("> initializing torch distributed ...");
-    await ncclInit(run, attempt, run.rng.float(2.5, 5));
-    barrierWarnings(run);
-    run.line(`> initialized tensor model parallel with size ${par.tp}`);
-    run.line(`> initialized pipeline model parallel with size ${par.pp}`);
-    run.line("> setting random seeds to 1234 ...");
-    run.line("> compiling dataset index builder ...");
-    const mdir = `/home/${c.user}/Megatron-LM/megatron/core/datasets`;
-    run.line(`make: Entering directory '${mdir}'`);
-    run.line("make: Nothing to be done for 'default'.");
-    run.line(`make: Leaving directory '${mdir}'`);
-    run.line(
-      `>>> done with dataset index builder. Compilation time: ${
-        run.rng.float(0.03, 0.09).toFixed(3)
-      } seconds`,
-    );
-    run.line("> compiling and loading fused kernels ...");
-    const fused = run.rng.float(1.2, 4.5);
-    await run.pause(fused * 1000);
-    run.line(
-      `>>> done with compiling and loading fused kernels. Compilation time: ${
-        fused.toFixed(3)
-      } seconds`,
-    );
-    run.line(`time to initialize megatron (seconds): ${(run.nowSec() - workerStart).toFixed(3)}`);
-    run.line(`[after megatron is initialized] datetime: ${isoSeconds(run.wall())} `);
-    // ---- model, optimizer, checkpoint
-    run.line("building GPT model ...");
-    await run.pause(run.rng.int(1500, 4000));
-    const pairs: [number, number][] = [];
-    for (let s = 0; s < par.pp; s++) for (let t = 0; t < par.tp; t++) pairs.push([t, s]);
-    for (const [t, s] of run.rng.shuffle(pairs)) {
       run.line(
-        ` > number of parameters on (tensor, pipeline) model parallel rank (${t}, ${s}): ${
-          stagesParams[s]
+        `using torch.${sc.precision === "bf16" ? "bfloat16" : "float16"} for parameters ...`,
+      );
+      run.line("------------------------ arguments ------------------------");
+      for (const [k, v] of megatronArgs(run)) {
+        run.line(`  ${k} ${".".repeat(Math.max(1, 48 - k.length))} ${v}`);
+      }
+      run.line("-------------------- end of arguments ---------------------");
+      run.line(
+        `INFO:megatron.core.num_microbatches_calculator:setting number of microbatches to constant ${
+          G / (sc.batch.micro * par.dp)
         }`,
       );
-    }
-    run.lines(ddpLines(run));
-    run.line(optimizerConfigLine(run));
-    run.line(
-      `INFO:megatron.core.optimizer_param_scheduler:> learning rate decay style: ${
-        sc.schedule.kind === "megatron-cosine" ? "cosine" : "linear"
-      }`,
-    );
-    const ckptRoot = sc.names.outDir;
-    run.line(` loading distributed checkpoint from ${ckptRoot} at iteration ${from}`);
-    const t0 = run.nowSec();
-    await run.pause(p.loadSec * 1000);
-    const loadMs = (run.nowSec() - t0) * 1000;
-    run.line(
-      `  successfully loaded checkpoint from ${ckptRoot} [ t 1/${par.tp}, p 1/${par.pp} ] at iteration ${from}`,
-    );
-    onLast(() => {
-      run.line("(min, max) time across ranks (ms):");
-      run.line(timer("load-checkpoint", loadMs * run.rng.float(0.97, 0.995), loadMs));
-    });
-    run.line(
-      `[after model, optimizer, and learning rate scheduler are built] datetime: ${
-        isoSeconds(run.wall())
-      } `,
-    );
-    // ---- data
-    run.line("> building train, validation, and test datasets ...");
-    run.line(" > datasets target sizes (minimum size):");
-    const evalRuns = Math.floor(p.totalSteps / p.evalInterval) + 1;
-    run.line(`    train:      ${p.totalSteps * G}`);
-    run.line(`    validation: ${evalRuns * p.evalSize * G}`);
-    run.line(`    test:       ${p.evalSize * G}`);
-    run.line("> building train, validation, and test datasets for GPT ...");
-    const parts = sc.blend.map((b) => ({
-      ...b,
-      path: dataPathFor(b.dataset),
-      docs: Math.min(b.dataset.samples, Math.round(b.dataset.tokens / 1200)),
-      hashes: { train: run.rng.hex(32), valid: run.rng.hex(32), test: run.rng.hex(32) } as Record<
-        string,
-        string
-      >,
-    }));
-    const blended = parts.length > 1;
-    const blendHashes: Record<string, string> = {
-      train: run.rng.hex(32),
-      valid: run.rng.hex(32),
-      test: run.rng.hex(32),
-    };
-    const blendArg = blended
-      ? `([${parts.map((b) => `'${b.path}'`).join(", ")}], [${
-        parts.map((b) => pyRepr(b.weight)).join(", ")
-      }])`
-      : `(['${parts[0]!.path}'], None)`;
-    const splitSizes = `(${p.totalSteps * G}, ${evalRuns * p.evalSize * G}, ${p.evalSize * G})`;
-    run.line(
-      `INFO:megatron.core.datasets.blended_megatron_dataset_builder:Building GPTDataset splits with sizes=${splitSizes} and config=GPTDatasetConfig(random_seed=1234, sequence_length=${sc.batch.seq}, blend=${blendArg}, blend_per_split=None, split='969,30,1', split_matrix=[(0, 0.969), (0.969, 0.999), (0.999, 1.0)], num_dataset_builder_threads=1, path_to_cache=None, mmap_bin_files=True, mock=False, tokenizer=<megatron.training.tokenizer.tokenizer._HuggingFaceTokenizer object at 0x7f${
-        run.rng.hex(9)
-      }0>, mid_level_dataset_surplus=0.005, reset_position_ids=False, reset_attention_mask=False, eod_mask_loss=False, create_attention_mask=True, drop_last_partial_validation_sequence=True, add_extra_token_to_sequence=True, object_storage_cache_path=None)`,
-    );
-    const sizes: [string, number][] = [["train", p.totalSteps * G], [
-      "valid",
-      evalRuns * p.evalSize * G,
-    ], ["test", p.evalSize * G]];
-    for (const part of parts) {
-      const gpt = "INFO:megatron.core.datasets.gpt_dataset:";
-      const idx = "INFO:megatron.core.datasets.indexed_dataset:";
-      run.line(`${idx}Load the _IndexReader from ${part.path}.idx`);
-      run.line(`${idx}\tExtract the sequence lengths`);
-      run.line(`${idx}\tExtract the sequence pointers`);
-      run.line(`${idx}\tExtract the document indices`);
-      run.line(`${idx}> total number of sequences: ${part.docs}`);
-      run.line(`${idx}> total number of documents: ${part.docs}`);
-      await run.pause(run.rng.int(600, 2000));
-      for (const [split, n] of sizes) {
-        run.line(`${gpt}Load the GPTDataset ${split} indices`);
-        for (const kind of ["document", "sample", "shuffle"]) {
+      onLast(() =>
+        run.line(
+          "WARNING: one_logger package is required to enable e2e metrics tracking. please go to https://confluence.nvidia.com/display/MLWFO/Package+Repositories for details to install it",
+        )
+      );
+      run.line("> building HuggingFaceTokenizer tokenizer ...");
+      const vpad = paddedVocab(m.vocab, par.tp);
+      run.line(
+        ` > padded vocab (size: ${m.vocab}) with ${
+          vpad - m.vocab
+        } dummy tokens (new size: ${vpad})`,
+      );
+      await run.pause(run.rng.int(800, 2000));
+      // the last rank's W&B writer: a new run after each restart
+      if (attempt > 0) {
+        sc.names.wandbId = run.rng.hex(8).replace(
+          /[a-f]/g,
+          (ch) => "ghjkmnpqrstvwxyz"[ch.charCodeAt(0) % 16]!,
+        );
+      }
+      run.as(last, () => {
+        wandbStarted = wandbStart(run, false, `${sc.names.outDir}/wandb`);
+      });
+      run.line("> initializing torch distributed ...");
+      await ncclInit(run, attempt, run.rng.float(2.5, 5));
+      barrierWarnings(run);
+      run.line(`> initialized tensor model parallel with size ${par.tp}`);
+      run.line(`> initialized pipeline model parallel with size ${par.pp}`);
+      run.line("> setting random seeds to 1234 ...");
+      run.line("> compiling dataset index builder ...");
+      const mdir = `/home/${c.user}/Megatron-LM/megatron/core/datasets`;
+      run.line(`make: Entering directory '${mdir}'`);
+      run.line("make: Nothing to be done for 'default'.");
+      run.line(`make: Leaving directory '${mdir}'`);
+      run.line(
+        `>>> done with dataset index builder. Compilation time: ${
+          run.rng.float(0.03, 0.09).toFixed(3)
+        } seconds`,
+      );
+      run.line("> compiling and loading fused kernels ...");
+      const fused = run.rng.float(1.2, 4.5);
+      await run.pause(fused * 1000);
+      run.line(
+        `>>> done with compiling and loading fused kernels. Compilation time: ${
+          fused.toFixed(3)
+        } seconds`,
+      );
+      run.line(`time to initialize megatron (seconds): ${(run.nowSec() - workerStart).toFixed(3)}`);
+      run.line(`[after megatron is initialized] datetime: ${isoSeconds(run.wall())} `);
+      // ---- model, optimizer, checkpoint
+      run.line("building GPT model ...");
+      await run.pause(run.rng.int(1500, 4000));
+      const pairs: [number, number][] = [];
+      for (let s = 0; s < par.pp; s++) for (let t = 0; t < par.tp; t++) pairs.push([t, s]);
+      for (const [t, s] of run.rng.shuffle(pairs)) {
+        run.line(
+          ` > number of parameters on (tensor, pipeline) model parallel rank (${t}, ${s}): ${
+            stagesParams[s]
+          }`,
+        );
+      }
+      run.lines(ddpLines(run));
+      run.line(optimizerConfigLine(run));
+      run.line(
+        `INFO:megatron.core.optimizer_param_scheduler:> learning rate decay style: ${
+          sc.schedule.kind === "megatron-cosine" ? "cosine" : "linear"
+        }`,
+      );
+      const ckptRoot = sc.names.outDir;
+      run.line(` loading distributed checkpoint from ${ckptRoot} at iteration ${from}`);
+      const t0 = run.nowSec();
+      await run.pause(p.loadSec * 1000);
+      const loadMs = (run.nowSec() - t0) * 1000;
+      run.line(
+        `  successfully loaded checkpoint from ${ckptRoot} [ t 1/${par.tp}, p 1/${par.pp} ] at iteration ${from}`,
+      );
+      onLast(() => {
+        run.line("(min, max) time across ranks (ms):");
+        run.line(timer("load-checkpoint", loadMs * run.rng.float(0.97, 0.995), loadMs));
+      });
+      run.line(
+        `[after model, optimizer, and learning rate scheduler are built] datetime: ${
+          isoSeconds(run.wall())
+        } `,
+      );
+      // ---- data
+      run.line("> building train, validation, and test datasets ...");
+      run.line(" > datasets target sizes (minimum size):");
+      const evalRuns = Math.floor(p.totalSteps / p.evalInterval) + 1;
+      run.line(`    train:      ${p.totalSteps * G}`);
+      run.line(`    validation: ${evalRuns * p.evalSize * G}`);
+      run.line(`    test:       ${p.evalSize * G}`);
+      run.line("> building train, validation, and test datasets for GPT ...");
+      const parts = sc.blend.map((b) => ({
+        ...b,
+        path: dataPathFor(b.dataset),
+        docs: Math.min(b.dataset.samples, Math.round(b.dataset.tokens / 1200)),
+        hashes: { train: run.rng.hex(32), valid: run.rng.hex(32), test: run.rng.hex(32) } as Record<
+          string,
+          string
+        >,
+      }));
+      const blended = parts.length > 1;
+      const blendHashes: Record<string, string> = {
+        train: run.rng.hex(32),
+        valid: run.rng.hex(32),
+        test: run.rng.hex(32),
+      };
+      const blendArg = blended
+        ? `([${parts.map((b) => `'${b.path}'`).join(", ")}], [${
+          parts.map((b) => pyRepr(b.weight)).join(", ")
+        }])`
+        : `(['${parts[0]!.path}'], None)`;
+      const splitSizes = `(${p.totalSteps * G}, ${evalRuns * p.evalSize * G}, ${p.evalSize * G})`;
+      run.line(
+        `INFO:megatron.core.datasets.blended_megatron_dataset_builder:Building GPTDataset splits with sizes=${splitSizes} and config=GPTDatasetConfig(random_seed=1234, sequence_length=${sc.batch.seq}, blend=${blendArg}, blend_per_split=None, split='969,30,1', split_matrix=[(0, 0.969), (0.969, 0.999), (0.999, 1.0)], num_dataset_builder_threads=1, path_to_cache=None, mmap_bin_files=True, mock=False, tokenizer=<megatron.training.tokenizer.tokenizer._HuggingFaceTokenizer object at 0x7f${
+          run.rng.hex(9)
+        }0>, mid_level_dataset_surplus=0.005, reset_position_ids=False, reset_attention_mask=False, eod_mask_loss=False, create_attention_mask=True, drop_last_partial_validation_sequence=True, add_extra_token_to_sequence=True, object_storage_cache_path=None)`,
+      );
+      const sizes: [string, number][] = [["train", p.totalSteps * G], [
+        "valid",
+        evalRuns * p.evalSize * G,
+      ], ["test", p.evalSize * G]];
+      for (const part of parts) {
+        const gpt = "INFO:megatron.core.datasets.gpt_dataset:";
+        const idx = "INFO:megatron.core.datasets.indexed_dataset:";
+        run.line(`${idx}Load the _IndexReader from ${part.path}.idx`);
+        run.line(`${idx}\tExtract the sequence lengths`);
+        run.line(`${idx}\tExtract the sequence pointers`);
+        run.line(`${idx}\tExtract the document indices`);
+        run.line(`${idx}> total number of sequences: ${part.docs}`);
+        run.line(`${idx}> total number of documents: ${part.docs}`);
+        await run.pause(run.rng.int(600, 2000));
+        for (const [split, n] of sizes) {
+          run.line(`${gpt}Load the GPTDataset ${split} indices`);
+          for (const kind of ["document", "sample", "shuffle"]) {
+            run.line(
+              `${gpt}\tLoad the ${kind} index from ${
+                part.hashes[split]
+              }-GPTDataset-${split}-${kind}_index.npy`,
+            );
+          }
+          // each part of a mixture is built a little larger than its share (the surplus)
+          const want = blended ? n * part.weight * 1.005 : n;
           run.line(
-            `${gpt}\tLoad the ${kind} index from ${
-              part.hashes[split]
-            }-GPTDataset-${split}-${kind}_index.npy`,
+            `${gpt}> total number of samples: ${Math.ceil(want * run.rng.float(1.0, 1.02))}`,
+          );
+          await run.pause(run.rng.int(200, 900));
+        }
+      }
+      if (blended) {
+        const bl = "INFO:megatron.core.datasets.blended_dataset:";
+        for (const [split] of sizes) {
+          run.line(`${bl}Load the BlendedDataset ${split} indices`);
+          run.line(
+            `${bl}\tLoad the dataset index from ${
+              blendHashes[split]
+            }-BlendedDataset-${split}-dataset_index.npy`,
+          );
+          run.line(
+            `${bl}\tLoad the dataset sample index from ${
+              blendHashes[split]
+            }-BlendedDataset-${split}-dataset_sample_index.npy`,
           );
         }
-        // each part of a mixture is built a little larger than its share (the surplus)
-        const want = blended ? n * part.weight * 1.005 : n;
-        run.line(`${gpt}> total number of samples: ${Math.ceil(want * run.rng.float(1.0, 1.02))}`);
-        await run.pause(run.rng.int(200, 900));
       }
-    }
-    if (blended) {
-      const bl = "INFO:megatron.core.datasets.blended_dataset:";
-      for (const [split] of sizes) {
-        run.line(`${bl}Load the BlendedDataset ${split} indices`);
-        run.line(
-          `${bl}\tLoad the dataset index from ${
-            blendHashes[split]
-          }-BlendedDataset-${split}-dataset_index.npy`,
-        );
-        run.line(
-          `${bl}\tLoad the dataset sample index from ${
-            blendHashes[split]
-          }-BlendedDataset-${split}-dataset_sample_index.npy`,
-        );
-      }
-    }
-    run.line("> finished creating GPT datasets ...");
-    run.line(`[after dataloaders are built] datetime: ${isoSeconds(run.wall())} `);
-    run.line("done with setup ...");
-    const setupMs = (run.nowSec() - workerStart) * 1000;
-    onLast(() => {
-      run.line("(min, max) time across ranks (ms):");
-      run.line(timer("model-and-optimizer-setup", setupMs * 0.55, setupMs * 0.56));
-      run.line(timer("train/valid/test-data-iterators-setup", setupMs * 0.08, setupMs * 0.1));
-    });
-    run.line("training ...");
-    run.line(`[before the start of training step] datetime: ${isoSeconds(run.wall())} `);
-    // ---- training loop
-    run.phase("train");
-    run.monitoring = true;
-    if (stats.firstStepSec === 0) stats.firstStepSec = run.nowSec();
-    const fail = attempt === 0 ? p.failure : null;
-    let intervalMs = 0;
-    let intervalIters = 0;
-    let intervalLoss = 0;
-    let memReported = false;
-    let failedNow = false;
-    for (let it = from + 1; it <= p.endStep; it++) {
-      const warm = it === from + 1 ? run.rng.float(1.6, 2.4) : it === from + 2 ? 1.15 : 1;
-      const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.012));
-      if (fail && it === fail.atStep) {
-        await run.pause(ms * run.rng.float(0.2, 0.8));
-        run.consoleNode = fail.node;
-        run.label = fail.node;
-        await failure(run, fail, megatronTraceback(run), attempt);
-        run.consoleNode = 0;
-        run.label = 0;
-        stats.incidents.push(incidentText(run, fail, `iteration ${commas(fail.resumeFrom)}`));
-        failedNow = true;
-        break;
-      }
-      await run.pause(ms);
-      const sig = signal.next(it);
-      stats.steps.push({ step: it, loss: sig.loss, gradNorm: sig.gradNorm });
+      run.line("> finished creating GPT datasets ...");
+      run.line(`[after dataloaders are built] datetime: ${isoSeconds(run.wall())} `);
+      run.line("done with setup ...");
+      const setupMs = (run.nowSec() - workerStart) * 1000;
+      onLast(() => {
+        run.line("(min, max) time across ranks (ms):");
+        run.line(timer("model-and-optimizer-setup", setupMs * 0.55, setupMs * 0.56));
+        run.line(timer("train/valid/test-data-iterators-setup", setupMs * 0.08, setupMs * 0.1));
+      });
+      run.line("training ...");
+      run.line(`[before the start of training step] datetime: ${isoSeconds(run.wall())} `);
+      // ---- training loop
+      run.phase("train");
+      run.monitoring = true;
+      intervalMs = 0;
+      intervalIters = 0;
+      intervalLoss = 0;
+      memReported = false;
+    },
+    stepMs: (it, { from }) =>
+      sc.stepSec * 1000 * (it === from + 1 ? run.rng.float(1.6, 2.4) : it === from + 2 ? 1.15 : 1) *
+      (1 + run.rng.normal(0, 0.012)),
+    beforeFailure: () => {
+      run.consoleNode = p.failure!.node;
+      run.label = p.failure!.node;
+    },
+    afterFailure: () => {
+      run.consoleNode = 0;
+      run.label = 0;
+      run.monitoring = false;
+      run.clearLive();
+    },
+    traceback: () => megatronTraceback(run),
+    checkpointName: (step) => `iteration ${commas(step)}`,
+    afterStep: async (it, sig, ms) => {
       intervalMs += ms;
       intervalIters++;
       intervalLoss += sig.loss;
@@ -465,16 +472,10 @@ export async function runMegatron(run: Run): Promise<void> {
         push("lm loss validation ppl", Math.exp(v));
       }
       if (it % p.saveInterval === 0) await save(run, it, stats);
-    }
-    run.monitoring = false;
-    run.clearLive();
-    if (failedNow && fail) {
-      attempt++;
-      from = fail.resumeFrom;
-      continue;
-    }
-    break;
-  }
+    },
+  });
+  run.monitoring = false;
+  run.clearLive();
   const end = p.endStep;
   if (end < p.totalSteps) {
     // one chunk of the schedule: `--exit-interval` ends the job after its save
