@@ -32,6 +32,7 @@ import {
   type Flavour,
   FLAVOURS,
   flopsPerToken,
+  hasNvlink,
   MAX_RUN_MS,
   NETWORK_FAILURES,
 } from "../modules/llm_training/scenario.ts";
@@ -931,6 +932,9 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
     for (const x of all) {
       const j = facts.get(x)!;
       const incident = x.lines.find((l) => l.startsWith("incidents    "))!.slice(13);
+      if (incident.startsWith("Xid 74 ")) {
+        assert.ok(hasNvlink(j.gpu), `${x.where}: NVLink error on ${j.gpu.name}`);
+      }
       if (j.nodes === 1 && incident !== "none") {
         single++;
         assert.ok(

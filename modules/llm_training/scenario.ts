@@ -463,6 +463,13 @@ interface Shape {
   bucketNumel: number;
   /** The collective timeout (seconds) the launcher configured, when a hang may be drawn. */
   timeoutSec: number;
+  /** Whether the GPUs talk over NVLink (an NVLink error needs NVLink). */
+  nvlink?: boolean;
+}
+
+/** Whether the GPUs of a node are linked by NVLink (SXM boards, NVL bridged pairs). */
+export function hasNvlink(gpu: GpuSpec): boolean {
+  return gpu.formFactor === "SXM" || gpu.name.includes(" NVL");
 }
 
 /** Draws what fails: the kind fits the job (network faults only with peers on other nodes). */
@@ -474,13 +481,16 @@ export function drawFailure(
   allowHang: boolean,
 ): Failure {
   const multi = shape.nodes > 1;
-  const kinds: FailureKind[] = [
-    "ecc",
-    "xid79",
-    "nvlink",
-    ...(allowHang ? ["watchdog" as const] : []),
-  ];
-  const weights = [0.3, 0.25, 0.2, ...(allowHang ? [0.25] : [])];
+  const kinds: FailureKind[] = ["ecc", "xid79"];
+  const weights = [0.3, 0.25];
+  if (shape.nvlink !== false) {
+    kinds.push("nvlink");
+    weights.push(0.2);
+  }
+  if (allowHang) {
+    kinds.push("watchdog");
+    weights.push(0.25);
+  }
   if (multi) {
     kinds.push("ib", "peer");
     weights.push(0.45, 0.25);
@@ -993,6 +1003,7 @@ function drawHf(rng: Rng): Scenario | null {
       gpusPerNode: gpu.gpusPerNode,
       bucketNumel: 25 * 2 ** 20 / 4,
       timeoutSec: distTimeoutSec,
+      nvlink: hasNvlink(gpu),
     },
   );
   if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;
@@ -1222,7 +1233,13 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     step,
     (a, b) => savePointsOf(a, b, saveInterval),
     startupSec + loadSec + 12,
-    { nodes, gpusPerNode: gpu.gpusPerNode, bucketNumel: 500_000_000, timeoutSec: 1800 },
+    {
+      nodes,
+      gpusPerNode: gpu.gpusPerNode,
+      bucketNumel: 500_000_000,
+      timeoutSec: 1800,
+      nvlink: hasNvlink(gpu),
+    },
   );
   if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;
   const peakLr = continued ? rng.pick([1e-4, 5e-5, 3e-5]) : rng.pick([1e-5, 2e-5, 5e-6]);
