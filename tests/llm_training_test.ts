@@ -1183,10 +1183,10 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
         );
       }
       const ds = DATASETS.find((d) => d.name === parts[0]!.name)!;
-      const banner = ls.find((l) => /(>>| - )   Num examples = /.test(l));
+      const banner = ls.find((l) => /(>>| - ) {3}Num examples = /.test(l));
       if (banner) {
         const n = Number(banner.split(" = ")[1]!.replaceAll(",", ""));
-        const epochs = Number(ls.find((l) => /(>>| - )   Num Epochs = /.test(l))!.split(" = ")[1]);
+        const epochs = Number(ls.find((l) => /(>>| - ) {3}Num Epochs = /.test(l))!.split(" = ")[1]);
         assert.ok(epochs <= 4, `${x.where}: ${epochs} epochs`);
         const key = `${ds.id} | ${j.model.tokenizer} ${j.model.vocab} | ${seq}`;
         const old = counts.get(key);
