@@ -1533,6 +1533,42 @@ Deno.test("llm_training: invariants over 200 seeds of every flavour", async (t) 
     assert.ok(mixtures >= 30, `only ${mixtures} mixtures`);
   });
 
+  await t.step("NCCL: every local rank prints its ring connections", () => {
+    for (const x of all.filter((y) => y.f !== "megatron")) {
+      const j = facts.get(x)!;
+      const mine = (r: number) => Math.floor(r / j.gpn) === j.consoleNode;
+      const out = new Map<string, number>();
+      let inits = 0;
+      let channels = 0;
+      for (const l of x.lines) {
+        if (l.includes("Rendezvous complete for workers")) inits++;
+        const ring = l.match(/NCCL INFO Channel (\d+)\/(\d+) : {3}/);
+        if (ring) channels = Number(ring[2]);
+        const m = l.match(
+          /^\S+:\d+:\d+ \[(\d+)\] NCCL INFO Channel (\d+)\/0 : (\d+)\[(\d+)\] -> (\d+)\[(\d+)\] (\[send\] |\[receive\] )?via (\S+)$/,
+        );
+        if (!m) continue;
+        const [dev, ch, a, da, b, db] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k]));
+        assert.equal(da, a! % j.gpn, `${x.where}: ${l}`);
+        assert.equal(db, b! % j.gpn, `${x.where}: ${l}`);
+        if (m[7] === "[receive] ") {
+          assert.ok(!mine(a!) && mine(b!) && db === dev, `${x.where}: receive ${l}`);
+          continue;
+        }
+        assert.ok(mine(a!) && da === dev, `${x.where}: sender ${l}`);
+        // to another node: over the NICs, or NVLink across GB200 trays
+        const remote = m[7] === "[send] " && m[8]!.startsWith("NET/IB/") || m[8] === "P2P/MNNVL";
+        assert.equal(!mine(b!), remote, `${x.where}: ${l}`);
+        const key = `${inits}:${a}:${ch}`;
+        out.set(key, (out.get(key) ?? 0) + 1);
+      }
+      assert.ok([...out.values()].every((n) => n === 1), `${x.where}: one connection per channel`);
+      if (inits > 0 && channels > 0) {
+        assert.equal(out.size, inits * channels * j.gpn, `${x.where}: connections of every rank`);
+      }
+    }
+  });
+
   await t.step("exit order: workers' exit warnings before the agent's success", () => {
     for (const x of all) {
       const done = x.lines.findIndex((l) => l.includes("worker group successfully finished"));

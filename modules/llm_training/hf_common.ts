@@ -445,6 +445,16 @@ export async function loadPretrained(run: Run, explicit: boolean, loadSec: numbe
   run.line("");
 }
 
+/**
+ * The `datasets` cache folder: `org___name/default/0.0.0` for a hub dataset,
+ * `json/default-<hash>/0.0.0` for local files.
+ */
+export function datasetCacheDir(id: string, hash: string): string {
+  return id.startsWith("/")
+    ? `json/default-${hash}/0.0.0`
+    : `${id.replace("/", "___")}/default/0.0.0`;
+}
+
 /** A `datasets` map over `n` examples at `rate` examples/s (cached when it would take long). */
 export async function datasetMap(
   run: Run,
@@ -457,8 +467,8 @@ export async function datasetMap(
   if (cached) {
     run.line(
       `Loading cached processed dataset at /home/${run.sc.cluster.user}/.cache/huggingface/datasets/${
-        run.sc.dataset.id.replace("/", "___")
-      }/default/0.0.0/${run.rng.hex(16)}/cache-${run.rng.hex(16)}.arrow`,
+        datasetCacheDir(run.sc.dataset.id, run.rng.hex(16))
+      }/${run.rng.hex(16)}/cache-${run.rng.hex(16)}.arrow`,
     );
     await run.pause(run.rng.int(100, 400));
     return;

@@ -645,7 +645,7 @@ async function exportHf(run: Run, ckpt: string, stats: JobStats): Promise<void> 
     return;
   }
   await run.command(
-    `python tools/convert_to_hf.py --load ${ckpt} --save ${hfDir} --max-shard-size 5GB`,
+    `python scripts/mcore_to_hf.py --load ${ckpt} --save ${hfDir} --max-shard-size 5GB`,
   );
   run.phase("load");
   run.line(`Loading torch_dist checkpoint ${ckpt} (TP${sc.parallel.tp} × PP${sc.parallel.pp}) ...`);

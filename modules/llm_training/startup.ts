@@ -240,22 +240,33 @@ export async function ncclInit(run: Run, attempt: number, seconds: number): Prom
     }
     s.push(t + `Trees ${trees(c.nodes, per, rank, channels)}`);
     s.push(t + "P2P Chunksize set to 131072");
-    if (rank === 0) {
-      for (let ch = 0; ch < channels; ch++) {
-        if (c.nodes > 1) {
-          const prev = c.world - per + (ch % 2 === 0 ? per - 1 : 1);
-          s.push(
-            t +
-              (mnnvl
-                ? `Channel ${pad2(ch)}/0 : ${prev}[${prev % per}] -> 0[0] via P2P/MNNVL`
-                : `Channel ${pad2(ch)}/0 : ${prev}[${prev % per}] -> 0[0] [receive] via NET/IB/${
-                  ch % nics.length
-                }/GDRDMA`),
-          );
-        }
-        const next = ch % 2 === 0 ? per - 1 : 1;
-        s.push(t + `Channel ${pad2(ch)}/0 : 0[0] -> ${next}[${next}] via ${p2p}`);
+    // every rank prints its own ring connections: in from the previous rank, out to the next
+    for (let ch = 0; ch < channels; ch++) {
+      const order = ringOrder(c.nodes, per, ch);
+      const pos = order.indexOf(rank);
+      const prev = order[(pos - 1 + order.length) % order.length]!;
+      const next = order[(pos + 1) % order.length]!;
+      const local = (r: number) => Math.floor(r / per) === me;
+      const nic = ch % Math.max(1, nics.length);
+      // a network link is printed at both ends; a P2P link (NVLink, MNNVL) by its sender only
+      if (!local(prev) && !mnnvl) {
+        s.push(
+          t +
+            `Channel ${pad2(ch)}/0 : ${prev}[${
+              prev % per
+            }] -> ${rank}[${i}] [receive] via NET/IB/${nic}/GDRDMA`,
+        );
       }
+      s.push(
+        t +
+          (local(next)
+            ? `Channel ${pad2(ch)}/0 : ${rank}[${i}] -> ${next}[${next % per}] via ${p2p}`
+            : mnnvl
+            ? `Channel ${pad2(ch)}/0 : ${rank}[${i}] -> ${next}[${next % per}] via P2P/MNNVL`
+            : `Channel ${pad2(ch)}/0 : ${rank}[${i}] -> ${next}[${
+              next % per
+            }] [send] via NET/IB/${nic}/GDRDMA`),
+      );
     }
     s.push(t + "Connected all rings");
     s.push(t + "Connected all trees");
@@ -299,6 +310,11 @@ function pad2(n: number): string {
 
 /** One ring as rank 0 prints it (at most 20 ranks). */
 function ring(nodes: number, per: number, ch: number): string {
+  return ringOrder(nodes, per, ch).slice(0, 20).map((r) => String(r).padStart(4)).join("");
+}
+
+/** The ranks of ring `ch` in order: node by node, alternating direction inside the node. */
+function ringOrder(nodes: number, per: number, ch: number): number[] {
   const order: number[] = [];
   for (let n = 0; n < nodes; n++) {
     const base = n * per;
@@ -307,7 +323,7 @@ function ring(nodes: number, per: number, ch: number): string {
       : Array.from({ length: per }, (_, k) => k);
     for (const l of local) order.push(base + l);
   }
-  return order.slice(0, 20).map((r) => String(r).padStart(4)).join("");
+  return order;
 }
 
 function trees(nodes: number, per: number, rank: number, channels: number): string {
