@@ -70,6 +70,8 @@ export interface DatasetSpec {
   name: string;
   id: string;
   kind: "pretrain" | "sft";
+  /** What the text is: loss levels differ (code and math are more predictable than web text). */
+  domain: "web" | "code" | "math" | "chat";
   /** Documents (pretraining) or examples (fine-tuning). */
   samples: number;
   /** Approximate token count. */

@@ -10,19 +10,30 @@
  * @module
  */
 
+import { commsSummaryLines } from "./ds_comms.ts";
+import { runAttempts } from "./skeleton.ts";
+import { dsAttrLine, dsEngineAttributes, dsJson, dsUserConfig } from "./ds_config.ts";
 import { checkpointBytes, hfTensors, shardSizes } from "./export.ts";
 import { datasetMap, loadPretrained, savePretrainedLines } from "./hf_common.ts";
-import { TrainingSignal, validationLoss } from "./loss.ts";
+import { Evaluator, TrainingSignal } from "./loss.ts";
 import { commas, pyG, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
 import { du, gpuCheck, type JobStats, metricHistory, newJobStats, runSummary } from "./shell.ts";
-import { destroyWarnings, elasticDone, elasticStart, failure, ncclInit } from "./startup.ts";
+import { destroyWarnings, elasticDone, elasticStart, ncclInit } from "./startup.ts";
 import { asctime, usDate } from "./stamps.ts";
 import { Tqdm } from "./tqdm.ts";
 import { wandbEnd, wandbStart } from "./wandb.ts";
 
 const ENTRY = "train.py";
+
+/** The script builds two parameter groups (with and without weight decay): one beta pair each. */
+const MOM = "[(0.9, 0.95), (0.9, 0.95)]";
+
+/** The learning rate of both parameter groups. */
+function lrList(lr: number): string {
+  return `[${pyRepr(lr)}, ${pyRepr(lr)}]`;
+}
 
 /** tqdm's `format_num` for postfix values (`.3g` when shorter). */
 export function formatNum(x: number): string {
@@ -80,7 +91,12 @@ export async function runDeepspeed(run: Run): Promise<void> {
     } --main_process_port ${c.port} --max_restarts 3 ${ENTRY} ${args.join(" ")}`,
   );
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
-  const valRng = run.rng.fork();
+  const ev = new Evaluator(
+    sc.curves,
+    sc.valGap,
+    (k) => lrAt(sc.schedule, k),
+    run.rng.int(1, 2 ** 30),
+  );
   const stats: JobStats = newJobStats(launchSec, "safetensors bf16", out);
   const { series: history, push } = metricHistory();
   const dsConfig =
@@ -88,195 +104,180 @@ export async function runDeepspeed(run: Run): Promise<void> {
       stage === 3 ? ", 'stage3_gather_16bit_weights_on_model_save': True" : ""
     }}, 'gradient_clipping': 1.0, 'steps_per_print': ${stepsPerPrint}, 'bf16': {'enabled': True}, 'fp16': {'enabled': False}, 'wall_clock_breakdown': False}`;
   const saved: number[] = [];
-  let attempt = 0;
-  let from = p.startStep;
+  // some runs switch DeepSpeed's comms logger on and print its summary at the end
+  const comms = run.rng.chance(0.5);
   let wandbStarted: Date | null = null;
   let lastVal = 0;
-  for (;;) {
-    await elasticStart(run, ENTRY, attempt);
-    run.phase("load");
-    const ra = dsv.startsWith("0.14") ? 203 : 219;
-    for (let i = 0; i < c.gpusPerNode; i++) {
-      ds(
-        `real_accelerator.py:${ra}:get_accelerator`,
-        "Setting ds_accelerator to cuda (auto detect)",
-      );
-    }
-    await run.pause(run.rng.int(2000, 5000));
-    for (let i = 0; i < c.gpusPerNode; i++) ds("comm.py:652:init_distributed", "cdb=None");
-    ds("comm.py:683:init_distributed", "Initializing TorchBackend in DeepSpeed with backend nccl");
-    for (const r of run.rng.shuffle(Array.from({ length: c.gpusPerNode }, (_, i) => i))) {
-      main("__main__", "Distributed environment: DEEPSPEED  Backend: nccl");
-      run.line(`Num processes: ${c.world}`);
-      run.line(`Process index: ${r}`);
-      run.line(`Local process index: ${r}`);
-      run.line(`Device: cuda:${r}`);
-      run.line("");
-      run.line("Mixed precision type: bf16");
-      run.line(`ds_config: ${dsConfig}`);
-      run.line("");
-    }
-    await loadPretrained(run, false, p.loadSec * 0.25 + 2);
-    if (stage === 3) {
-      ds(
-        "partition_parameters.py:348:__exit__",
-        `finished initializing model - num_params = ${hfTensors(m).length}, num_elems = ${
-          (m.params / 1e9).toFixed(2)
-        }B`,
-      );
-    }
-    const rawTrain = Math.floor(sc.dataset.samples * 0.95);
-    const rawVal = sc.dataset.samples - rawTrain;
-    const rate = run.rng.float(8000, 40000);
-    const cached = attempt > 0 || rawTrain / rate > 12;
-    await datasetMap(run, "Running tokenizer on dataset", rawTrain, rate, cached);
-    await datasetMap(run, "Running tokenizer on dataset", rawVal, rate, cached);
-    await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawTrain, rate * 1.5, cached);
-    await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawVal, rate * 1.5, cached);
-    // accelerator.prepare -> deepspeed.initialize
-    dist(`DeepSpeed info: version=${dsv}, git-hash=unknown, git-branch=unknown`);
-    ds("config.py:733:__init__", `Config mesh_device None world_size = ${c.world}`);
-    await ncclInit(run, attempt, run.rng.float(2, 5));
-    dist("DeepSpeed Flops Profiler Enabled: False");
-    dist("Using client Optimizer as basic optimizer");
-    dist("Removing param_group that has no 'params' in the basic Optimizer");
-    dist("DeepSpeed Basic Optimizer = AdamW");
-    ds(
-      "utils.py:59:is_zero_supported_optimizer",
-      "Checking ZeRO support for optimizer=AdamW type=<class 'torch.optim.adamw.AdamW'>",
-    );
-    dist(`Creating torch.bfloat16 ZeRO stage ${stage} optimizer`);
-    const mem = sc.memory;
-    const states = mem.states / GiB;
-    if (stage === 3) {
-      ds("utils.py:781:see_memory_usage", "Stage 3 initialize beginning");
-      memUsage(run, (2 * m.params) / c.world / GiB + 0.4, (2 * m.params) / c.world / GiB + 1.2);
-      ds("stage3.py:130:__init__", "Reduce bucket size 500000000");
-      ds("stage3.py:131:__init__", "Prefetch bucket size 50000000");
-    } else {
-      ds("stage_1_and_2.py:148:__init__", "Reduce bucket size 500000000");
-      ds("stage_1_and_2.py:149:__init__", "Allgather bucket size 500000000");
-      ds("stage_1_and_2.py:150:__init__", "CPU Offload: False");
-      ds("stage_1_and_2.py:151:__init__", "Round robin gradient partitioning: False");
-    }
-    await run.pause(run.rng.int(3000, 9000));
-    ds("utils.py:781:see_memory_usage", "After initializing ZeRO optimizer");
-    memUsage(run, states, states + 1.1);
-    dist(`DeepSpeed Final Optimizer = DeepSpeedZeroOptimizer${stage === 3 ? "_Stage3" : ""}`);
-    dist("DeepSpeed using client LR scheduler");
-    dist(
-      `DeepSpeed LR Scheduler = <torch.optim.lr_scheduler.LambdaLR object at 0x7f${
-        run.rng.hex(10)
-      }>`,
-    );
-    dist(`step=0, skipped=0, lr=[${pyRepr(lrAt(sc.schedule, 0))}], mom=[[0.9, 0.95]]`);
-    ds("config.py:999:print", "DeepSpeedEngine configuration:");
-    const cfg: [string, string][] = [
-      ["amp_enabled", "False"],
-      ["bfloat16_enabled", "True"],
-      ["checkpoint_parallel_write_pipeline", "False"],
-      ["checkpoint_tag_validation_enabled", "True"],
-      ["communication_data_type", "None"],
-      ["dataloader_drop_last", "False"],
-      ["elasticity_enabled", "False"],
-      ["fp16_enabled", "False"],
-      ["global_rank", "0"],
-      ["grad_accum_dtype", "None"],
-      ["gradient_accumulation_steps", String(b.gradAccum)],
-      ["gradient_clipping", "1.0"],
-      ["loss_scale", "1.0"],
-      ["optimizer_name", "None"],
-      ["pld_enabled", "False"],
-      ["scheduler_name", "None"],
-      ["steps_per_print", String(stepsPerPrint)],
-      ["train_batch_size", String(b.global)],
-      ["train_micro_batch_size_per_gpu", String(b.micro)],
-      ["wall_clock_breakdown", "False"],
-      ["world_size", String(c.world)],
-      ["zero_allow_untested_optimizer", "True"],
-      ["zero_enabled", "True"],
-      ["zero_force_ds_cpu_optimizer", "True"],
-      ["zero_optimization_stage", String(stage)],
-    ];
-    for (const [k, v] of cfg) ds("config.py:1003:print", `  ${k.padEnd(30)} ${v}`);
-    ds(
-      "config.py:989:print_user_config",
-      `  json = ${
-        dsConfig.replace(/'/g, '"').replace(/None/g, "null").replace(/True/g, "true").replace(
-          /False/g,
-          "false",
-        )
-      }`,
-    );
-    if (from > 0) {
-      const dir = `${out}/step_${from}`;
-      main("accelerate.accelerator", `Loading states from ${dir}`);
-      main("accelerate.accelerator", "Loading DeepSpeed Model and Optimizer");
-      const model = `${dir}/pytorch_model/${
-        stage === 3 ? "zero_pp_rank_0_" : ""
-      }mp_rank_00_model_states.pt`;
-      const optim = `${dir}/pytorch_model/bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt`;
-      ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${model}...`);
-      await run.pause(p.loadSec * 300);
-      ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${model}.`);
-      ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${optim}...`);
-      await run.pause(p.loadSec * 700);
-      ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${optim}.`);
-      ds(
-        "engine.py:3070:_load_zero_checkpoint",
-        `loading ${c.world} zero partition checkpoints for rank 0`,
-      );
-      main(
-        "accelerate.accelerator",
-        `DeepSpeed Model and Optimizer loaded from input dir ${dir}/pytorch_model`,
-      );
-      main("accelerate.checkpointing", "All random states loaded successfully");
-      main("accelerate.accelerator", "Loading in 0 custom states");
-      run.line(`Resumed from checkpoint: ${dir}`);
-    }
-    main("__main__", "***** Running training *****");
-    main("__main__", `  Num examples = ${p.numExamples}`);
-    main("__main__", `  Num Epochs = ${p.epochs}`);
-    main("__main__", `  Instantaneous batch size per device = ${b.micro}`);
-    main(
-      "__main__",
-      `  Total train batch size (w. parallel, distributed & accumulation) = ${b.global}`,
-    );
-    main("__main__", `  Gradient Accumulation steps = ${b.gradAccum}`);
-    main("__main__", `  Total optimization steps = ${p.totalSteps}`);
-    const started = wandbStart(run, attempt > 0 || from > 0);
-    wandbStarted = wandbStarted ?? started;
-    // ---- training
-    run.phase("train");
-    run.monitoring = true;
-    const bar = new Tqdm(p.totalSteps, run.nowSec());
-    if (from > 0) bar.update(from, run.nowSec());
-    if (stats.firstStepSec === 0) stats.firstStepSec = run.nowSec();
-    let postfix = "";
-    const draw = () => {
-      run.bar = [bar.render(run.nowSec(), { ncols: ncols(), postfix })];
-    };
-    draw();
-    run.refresh();
-    const fail = attempt === 0 ? p.failure : null;
-    let failedNow = false;
-    let timed = 0;
-    let timedSec = 0;
-    for (let k = from + 1; k <= p.totalSteps; k++) {
-      const warm = k === from + 1 ? run.rng.float(1.3, 1.9) : 1;
-      const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.015));
-      if (fail && k === fail.atStep) {
-        await run.pause(ms * run.rng.float(0.2, 0.8));
-        run.monitoring = false;
-        run.clearLive();
-        await failure(run, fail, dsTraceback(run), attempt);
-        stats.incidents.push(incidentText(run));
-        failedNow = true;
-        break;
+  let bar = new Tqdm(p.totalSteps, run.nowSec());
+  let postfix = "";
+  let timed = 0;
+  let timedSec = 0;
+  let lastFrom = p.startStep;
+  const draw = () => {
+    run.bar = [bar.render(run.nowSec(), { ncols: ncols(), postfix })];
+  };
+  await runAttempts(run, signal, stats, {
+    start: async ({ attempt, from }) => {
+      await elasticStart(run, ENTRY, attempt);
+      run.phase("load");
+      const ra = dsv.startsWith("0.14") ? 203 : 219;
+      for (let i = 0; i < c.gpusPerNode; i++) {
+        ds(
+          `real_accelerator.py:${ra}:get_accelerator`,
+          "Setting ds_accelerator to cuda (auto detect)",
+        );
       }
-      await run.pause(ms);
-      const sig = signal.next(k);
-      stats.steps.push({ step: k, loss: sig.loss, gradNorm: sig.gradNorm });
+      await run.pause(run.rng.int(2000, 5000));
+      for (let i = 0; i < c.gpusPerNode; i++) ds("comm.py:652:init_distributed", "cdb=None");
+      ds(
+        "comm.py:683:init_distributed",
+        "Initializing TorchBackend in DeepSpeed with backend nccl",
+      );
+      for (const r of run.rng.shuffle(Array.from({ length: c.gpusPerNode }, (_, i) => i))) {
+        main("__main__", "Distributed environment: DEEPSPEED  Backend: nccl");
+        run.line(`Num processes: ${c.world}`);
+        run.line(`Process index: ${r}`);
+        run.line(`Local process index: ${r}`);
+        run.line(`Device: cuda:${r}`);
+        run.line("");
+        run.line("Mixed precision type: bf16");
+        run.line(`ds_config: ${dsConfig}`);
+        run.line("");
+      }
+      await loadPretrained(run, false, p.loadSec * 0.25 + 2);
+      if (stage === 3) {
+        ds(
+          "partition_parameters.py:348:__exit__",
+          `finished initializing model - num_params = ${hfTensors(m).length}, num_elems = ${
+            (m.params / 1e9).toFixed(2)
+          }B`,
+        );
+      }
+      const rawTrain = Math.floor(sc.dataset.samples * 0.95);
+      const rawVal = sc.dataset.samples - rawTrain;
+      const rate = run.rng.float(8000, 40000);
+      const cached = attempt > 0 || rawTrain / rate > 12;
+      await datasetMap(run, "Running tokenizer on dataset", rawTrain, rate, cached);
+      await datasetMap(run, "Running tokenizer on dataset", rawVal, rate, cached);
+      await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawTrain, rate * 1.5, cached);
+      await datasetMap(run, `Grouping texts in chunks of ${b.seq}`, rawVal, rate * 1.5, cached);
+      // accelerator.prepare -> deepspeed.initialize
+      dist(`DeepSpeed info: version=${dsv}, git-hash=unknown, git-branch=unknown`);
+      ds("config.py:733:__init__", `Config mesh_device None world_size = ${c.world}`);
+      await ncclInit(run, attempt, run.rng.float(2, 5));
+      dist("DeepSpeed Flops Profiler Enabled: False");
+      dist("Using client Optimizer as basic optimizer");
+      dist("Removing param_group that has no 'params' in the basic Optimizer");
+      dist("DeepSpeed Basic Optimizer = AdamW");
+      ds(
+        "utils.py:59:is_zero_supported_optimizer",
+        "Checking ZeRO support for optimizer=AdamW type=<class 'torch.optim.adamw.AdamW'>",
+      );
+      dist(`Creating torch.bfloat16 ZeRO stage ${stage} optimizer`);
+      const mem = sc.memory;
+      const states = mem.states / GiB;
+      if (stage === 3) {
+        ds("utils.py:781:see_memory_usage", "Stage 3 initialize beginning");
+        memUsage(run, (2 * m.params) / c.world / GiB + 0.4, (2 * m.params) / c.world / GiB + 1.2);
+        ds("stage3.py:130:__init__", "Reduce bucket size 500000000");
+        ds("stage3.py:131:__init__", "Prefetch bucket size 50000000");
+      } else {
+        ds("stage_1_and_2.py:148:__init__", "Reduce bucket size 500000000");
+        ds("stage_1_and_2.py:149:__init__", "Allgather bucket size 500000000");
+        ds("stage_1_and_2.py:150:__init__", "CPU Offload: False");
+        ds("stage_1_and_2.py:151:__init__", "Round robin gradient partitioning: False");
+      }
+      await run.pause(run.rng.int(3000, 9000));
+      if (stage !== 3) {
+        // bf16 weights and gradients, then the fp32 partition, then Adam's two moments
+        const dp = c.world;
+        const before = (2 * m.params + (4 * m.params) / dp) / GiB;
+        ds("utils.py:781:see_memory_usage", "Before initializing optimizer states");
+        memUsage(run, before, before + (2 * m.params) / dp / GiB);
+        await run.pause(run.rng.int(300, 1200));
+        const after = before + (8 * m.params) / dp / GiB;
+        ds("utils.py:781:see_memory_usage", "After initializing optimizer states");
+        memUsage(run, after, after + (4 * m.params) / dp / GiB);
+        ds("stage_1_and_2.py:543:__init__", "optimizer state initialized");
+      }
+      ds("utils.py:781:see_memory_usage", "After initializing ZeRO optimizer");
+      memUsage(run, states, states + 1.1);
+      dist(`DeepSpeed Final Optimizer = DeepSpeedZeroOptimizer${stage === 3 ? "_Stage3" : ""}`);
+      dist("DeepSpeed using client LR scheduler");
+      dist(
+        `DeepSpeed LR Scheduler = <torch.optim.lr_scheduler.LambdaLR object at 0x7f${
+          run.rng.hex(9)
+        }0>`,
+      );
+      dist(`step=0, skipped=0, lr=${lrList(lrAt(sc.schedule, 0))}, mom=${MOM}`);
+      ds("config.py:999:print", "DeepSpeedEngine configuration:");
+      for (const [k, v] of dsEngineAttributes(run, stage, stepsPerPrint)) {
+        ds("config.py:1003:print", dsAttrLine(k, v));
+      }
+      ds(
+        "config.py:989:print_user_config",
+        `  json = ${dsJson(dsUserConfig(run, stage, stepsPerPrint, comms))}`,
+      );
+      if (from > 0) {
+        const dir = `${out}/step_${from}`;
+        main("accelerate.accelerator", `Loading states from ${dir}`);
+        main("accelerate.accelerator", "Loading DeepSpeed Model and Optimizer");
+        const model = `${dir}/pytorch_model/${
+          stage === 3 ? "zero_pp_rank_0_" : ""
+        }mp_rank_00_model_states.pt`;
+        const optim = `${dir}/pytorch_model/bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt`;
+        ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${model}...`);
+        await run.pause(p.loadSec * 300);
+        ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${model}.`);
+        ds("torch_checkpoint_engine.py:27:load", `[Torch] Loading checkpoint from ${optim}...`);
+        await run.pause(p.loadSec * 700);
+        ds("torch_checkpoint_engine.py:29:load", `[Torch] Loaded checkpoint from ${optim}.`);
+        ds(
+          "engine.py:3070:_load_zero_checkpoint",
+          `loading ${c.world} zero partition checkpoints for rank 0`,
+        );
+        main(
+          "accelerate.accelerator",
+          `DeepSpeed Model and Optimizer loaded from input dir ${dir}/pytorch_model`,
+        );
+        main("accelerate.checkpointing", "All random states loaded successfully");
+        main("accelerate.accelerator", "Loading in 0 custom states");
+        run.line(`Resumed from checkpoint: ${dir}`);
+      }
+      main("__main__", "***** Running training *****");
+      main("__main__", `  Num examples = ${p.numExamples}`);
+      main("__main__", `  Num Epochs = ${p.epochs}`);
+      main("__main__", `  Instantaneous batch size per device = ${b.micro}`);
+      main(
+        "__main__",
+        `  Total train batch size (w. parallel, distributed & accumulation) = ${b.global}`,
+      );
+      main("__main__", `  Gradient Accumulation steps = ${b.gradAccum}`);
+      main("__main__", `  Total optimization steps = ${p.totalSteps}`);
+      const started = wandbStart(run, attempt > 0 || from > 0);
+      wandbStarted = wandbStarted ?? started;
+      // ---- training
+      run.phase("train");
+      run.monitoring = true;
+      bar = new Tqdm(p.totalSteps, run.nowSec());
+      if (from > 0) bar.update(from, run.nowSec());
+      postfix = "";
+      draw();
+      run.refresh();
+      timed = 0;
+      timedSec = 0;
+      lastFrom = from;
+    },
+    stepMs: (k, { from }) =>
+      sc.stepSec * 1000 * (k === from + 1 ? run.rng.float(1.3, 1.9) : 1) *
+      (1 + run.rng.normal(0, 0.015)),
+    beforeFailure: () => {
+      run.monitoring = false;
+      run.clearLive();
+    },
+    traceback: () => dsTraceback(run),
+    checkpointName: (step) => `step_${step}`,
+    afterStep: async (k, sig, ms, { from }) => {
       const lr = lrAt(sc.schedule, k);
       if (k - from > 2) {
         timed++;
@@ -290,7 +291,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
       push("train/grad_norm", sig.gradNorm);
       push("train/tokens_per_sec", (b.tokensPerStep * 1000) / ms);
       if (k % stepsPerPrint === 0) {
-        dist(`step=${k}, skipped=0, lr=[${pyRepr(lr)}], mom=[[0.9, 0.95]]`);
+        dist(`step=${k}, skipped=0, lr=${lrList(lr)}, mom=${MOM}`);
         const cur = (b.global * 1000) / ms;
         const avg = (b.global * timed) / timedSec;
         if (timed > 0) {
@@ -299,8 +300,8 @@ export async function runDeepspeed(run: Run): Promise<void> {
             `epoch=0/micro_step=${k * b.gradAccum}/global_step=${k}, RunningAvgSamplesPerSec=${
               pyRepr(avg)
             }, CurrSamplesPerSec=${pyRepr(cur)}, MemAllocated=${
-              pyRound(mem.steady / GiB, 2)
-            }GB, MaxMemAllocated=${pyRound(mem.peak / GiB, 2)}GB`,
+              pyRound(sc.memory.steady / GiB, 2)
+            }GB, MaxMemAllocated=${pyRound(sc.memory.peak / GiB, 2)}GB`,
           );
         }
       }
@@ -317,7 +318,7 @@ export async function runDeepspeed(run: Run): Promise<void> {
         await run.pause(p.evalSec * 1000 * run.rng.float(0.95, 1.05));
         stats.evalSec += run.nowSec() - t0;
         run.phase("train");
-        const v = Math.fround(validationLoss(sc.curves, k, sc.valGap, valRng));
+        const v = Math.fround(ev.loss(k));
         lastVal = v;
         main(
           "__main__",
@@ -326,27 +327,22 @@ export async function runDeepspeed(run: Run): Promise<void> {
         push("eval/loss", v);
         push("eval/perplexity", Math.exp(v));
       }
-    }
-    if (failedNow && fail) {
-      attempt++;
-      from = fail.resumeFrom;
-      continue;
-    }
-    run.monitoring = false;
-    run.clearLive();
-    run.line(bar.render(run.nowSec(), { ncols: ncols(), postfix }));
-    const summary = new Map<string, number | string>();
-    for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
-    wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
-    run.phase("save");
-    const t0 = run.nowSec();
-    await run.pause(p.exportSec * 1000);
-    stats.saveSec += run.nowSec() - t0;
-    run.lines(savePretrainedLines(run, false, out));
-    break;
-  }
-  elasticDone(run);
+    },
+  });
+  run.monitoring = false;
+  run.clearLive();
+  run.line(bar.render(run.nowSec(), { ncols: ncols(), postfix }));
+  if (comms) run.lines(commsSummaryLines(run, p.totalSteps - lastFrom));
+  const summary = new Map<string, number | string>();
+  for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
+  wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
+  run.phase("save");
+  const t0 = run.nowSec();
+  await run.pause(p.exportSec * 1000);
+  stats.saveSec += run.nowSec() - t0;
+  run.lines(savePretrainedLines(run, false, out));
   destroyWarnings(run);
+  elasticDone(run);
   run.phase("idle");
   const shards = shardSizes(m, 2);
   stats.exportBytes = shards.reduce((a, x) => a + x, 0);
@@ -355,8 +351,13 @@ export async function runDeepspeed(run: Run): Promise<void> {
   stats.valLoss = lastVal;
   const bytes = checkpointBytes(stage === 3 ? "zero3" : "zero2", m.params);
   const entries = saved.map((s) => ({ path: `${out}/step_${s}`, bytes }));
-  stats.ckptDir = entries[entries.length - 1]?.path ?? `${out}/step_${p.startStep}`;
-  stats.ckptBytes = bytes;
+  // the newest state on disk: the last save, else the state this job loaded, else the final weights
+  const newest = entries[entries.length - 1] ??
+    (p.startStep > 0
+      ? { path: `${out}/step_${p.startStep}`, bytes }
+      : { path: out, bytes: stats.exportBytes });
+  stats.ckptDir = newest.path;
+  stats.ckptBytes = newest.bytes;
   await du(run, entries);
   stats.endSec = run.nowSec();
   await runSummary(run, stats);
@@ -433,17 +434,4 @@ function dsTraceback(run: Run): string[] {
     `  File "${py}/deepspeed/runtime/engine.py", line 2020, in backward`,
     "    self.optimizer.backward(loss, retain_graph=retain_graph)",
   ];
-}
-
-function incidentText(run: Run): string {
-  const f = run.sc.plan.failure!;
-  const c = run.sc.cluster;
-  const what = f.kind === "ib"
-    ? "NCCL NET/IB completion error (status=12)"
-    : "Xid 48 uncorrectable ECC error";
-  return `${what} on ${c.hosts[f.node]} GPU ${f.localRank} (rank ${
-    f.node * c.gpusPerNode + f.localRank
-  }) at step ${commas(f.atStep)} → elastic restart 1/3, resumed from step_${f.resumeFrom} (${
-    commas(f.atStep - f.resumeFrom)
-  } steps redone)`;
 }

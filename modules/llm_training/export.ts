@@ -235,6 +235,7 @@ export function checkpointBytes(
     case "zero3":
       return 12 * params + params * 0.002 + 3e6;
     case "hf":
-      return 10 * params + 2.2e7;
+      // fp32 weights (model.safetensors) and fp32 Adam moments (optimizer.pt)
+      return 12 * params + 2.2e7;
   }
 }

@@ -33,9 +33,10 @@ export class Telemetry {
   readonly gpu: GpuSpec;
   readonly nodes: number;
   readonly perNode: number;
-  readonly readings: GpuReading[];
-  /** Largest memory reading ever shown, per GPU. */
-  readonly peakMem: number[];
+  #readings: GpuReading[];
+  #peakMem: number[];
+  /** Seconds not yet applied (readings are brought up to date when read). */
+  #pending = 0;
   #tempOffset: number[];
   #powerScale: number[];
   #memOffset: number[];
@@ -63,18 +64,30 @@ export class Telemetry {
     this.#powerFrac = rng.float(0.72, 0.93);
     this.#ambient = rng.float(24, 32);
     const [lo, hi] = gpu.idleW;
-    this.readings = Array.from({ length: n }, (_, i) => ({
+    this.#readings = Array.from({ length: n }, (_, i) => ({
       util: 0,
       tempC: this.#ambient + 6 + this.#tempOffset[i]!,
       powerW: lo + (hi - lo) * rng.next(),
       memMiB: 0,
     }));
-    this.peakMem = this.readings.map(() => 0);
+    this.#peakMem = this.#readings.map(() => 0);
+  }
+
+  /** The current reading of every GPU. */
+  get readings(): readonly GpuReading[] {
+    this.#flush();
+    return this.#readings;
+  }
+
+  /** Largest memory reading so far, per GPU. */
+  get peakMem(): readonly number[] {
+    this.#flush();
+    return this.#peakMem;
   }
 
   /** Number of GPUs. */
   get count(): number {
-    return this.readings.length;
+    return this.#readings.length;
   }
 
   /** Current phase. */
@@ -84,23 +97,32 @@ export class Telemetry {
 
   /** Switches the phase; the readings move toward the new targets from now on. */
   setPhase(phase: Phase): void {
+    this.#flush();
     this.#phase = phase;
     if (phase !== "down") this.#down.clear();
   }
 
   /** Marks GPUs as lost (their process died): they go idle and release memory. */
   markDown(indices: readonly number[]): void {
+    this.#flush();
     for (const i of indices) this.#down.add(i);
   }
 
-  /** Advances the readings by `dtSec` seconds. */
+  /** Advances the readings by `dtSec` seconds (applied when they are next read). */
   step(dtSec: number): void {
+    this.#pending += dtSec;
+  }
+
+  #flush(): void {
+    const dtSec = this.#pending;
+    if (dtSec <= 0) return;
+    this.#pending = 0;
     const g = this.gpu;
     const k = 1 - Math.exp(-dtSec / 8);
     const ku = 1 - Math.exp(-dtSec / 1.5);
     const [idleLo, idleHi] = g.idleW;
     const idle = (idleLo + idleHi) / 2;
-    this.readings.forEach((r, i) => {
+    this.#readings.forEach((r, i) => {
       const down = this.#down.has(i) || this.#phase === "down";
       let util: number;
       let frac: number;
@@ -141,7 +163,7 @@ export class Telemetry {
         this.#tempOffset[i]!;
       r.tempC += (targetTemp - r.tempC) * k;
       r.memMiB = Math.min(g.memoryMiB - 64, Math.max(0, mem));
-      this.peakMem[i] = Math.max(this.peakMem[i]!, r.memMiB);
+      this.#peakMem[i] = Math.max(this.#peakMem[i]!, r.memMiB);
     });
   }
 }
@@ -205,6 +227,19 @@ export function gridLines(
   const per = t.perNode;
   const labelW = Math.max(3, String(hosts.length).length);
   const label = (node: number) => style.dim(hostSuffix(hosts[node] ?? "", labelW));
+  // Layout W: utilisation, memory and temperature of every GPU, one node per row.
+  const cellW = 17;
+  if (labelW + 1 + cellW * per <= cols && t.nodes <= rowsLeft) {
+    for (let n = 0; n < t.nodes; n++) {
+      const cells = r.slice(n * per, n * per + per).map((x) =>
+        `  ${String(Math.round(x.util)).padStart(3)}% ${
+          (x.memMiB / 1024).toFixed(1).padStart(5)
+        }G ${heatColour(style, x.tempC)(`${String(Math.round(x.tempC)).padStart(2)}°`)}`
+      );
+      lines.push(`${label(n)}${style.dim("│")}${cells.join("")}`);
+    }
+    return lines;
+  }
   // Layout A: temperature numbers per GPU.
   const blockA = labelW + 1 + 3 * per;
   const perRowA = Math.max(1, Math.floor((cols + 2) / (blockA + 2)));
@@ -258,8 +293,17 @@ function hostSuffix(host: string, width: number): string {
   return padEndVisible(digits.slice(-width), width);
 }
 
-/** The plain-mode summary table: min/p50/max/mean of each reading over all GPUs. */
-export function monitorTable(t: Telemetry, stamp: string, nodes: number): string[] {
+/**
+ * The plain-mode summary table: min/p50/max/mean of each reading over all
+ * GPUs, then each GPU of the console's node (`host`, node index `node`).
+ */
+export function monitorTable(
+  t: Telemetry,
+  stamp: string,
+  nodes: number,
+  host: string,
+  node = 0,
+): string[] {
   const r = t.readings;
   const g = t.gpu;
   const rows: [string, ReturnType<typeof stats>, number, string][] = [
@@ -282,5 +326,19 @@ export function monitorTable(t: Telemetry, stamp: string, nodes: number): string
       }`,
     );
   }
+  out.push(
+    `  ${host}: ${"gpu".padStart(4)} ${"util".padStart(5)} ${"mem (MiB)".padStart(10)} ${
+      "temp".padStart(5)
+    } ${"power".padStart(6)}`,
+  );
+  r.slice(node * t.perNode, node * t.perNode + t.perNode).forEach((x, i) => {
+    out.push(
+      `  ${" ".repeat(host.length + 1)} ${String(i).padStart(4)} ${
+        `${Math.round(x.util)}%`.padStart(5)
+      } ${String(Math.round(x.memMiB)).padStart(10)} ${`${Math.round(x.tempC)}C`.padStart(5)} ${
+        `${Math.round(x.powerW)}W`.padStart(6)
+      }`,
+    );
+  });
   return out;
 }

@@ -156,12 +156,55 @@ export function hfLog(
   return explicit ? `[${level}|${file}:${line}] ${asctime(run.wall())} >> ${msg}` : msg;
 }
 
+/**
+ * The commit a model's hub cache snapshot is named after: 40 lowercase hex
+ * digits, one per repository (the same in every run), unrelated to the run.
+ */
+export function snapshotCommit(hfId: string): string {
+  let out = "";
+  for (let part = 0; out.length < 40; part++) {
+    let h = 0x811c9dc5 ^ part;
+    for (const ch of `${hfId}#${part}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    h ^= h >>> 12;
+    out += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 40);
+}
+
 /** The snapshot folder of a model in the hub cache. */
 export function hubSnapshot(run: Run): string {
   const [org, name] = run.sc.model.hfId.split("/");
   return `/home/${run.sc.cluster.user}/.cache/huggingface/hub/models--${org}--${name}/snapshots/${
-    run.sc.names.wandbId.repeat(5)
+    snapshotCommit(run.sc.model.hfId)
   }`;
+}
+
+/**
+ * The files `from_pretrained` looks up for a tokenizer class (a missing one is
+ * logged `from cache at None`): byte-level BPE classes read `vocab.json` and
+ * `merges.txt`, SentencePiece ones `tokenizer.model`, all fast ones `tokenizer.json`.
+ */
+export function tokenizerFiles(m: ModelSpec): [string, boolean][] {
+  const hasSp = m.tokenizer === "GemmaTokenizerFast" ||
+    (m.tokenizer === "LlamaTokenizerFast" && !m.hfId.startsWith("deepseek-ai/"));
+  const bpe = m.tokenizer === "GPT2TokenizerFast" || m.tokenizer === "Qwen2TokenizerFast" ||
+    m.tokenizer === "GPTNeoXTokenizerFast";
+  const vocabFiles: [string, boolean][] = bpe
+    ? [["vocab.json", m.tokenizer !== "GPTNeoXTokenizerFast"], [
+      "merges.txt",
+      m.tokenizer !== "GPTNeoXTokenizerFast",
+    ]]
+    : m.tokenizer === "PreTrainedTokenizerFast"
+    ? []
+    : [["tokenizer.model", hasSp]];
+  return [
+    ...vocabFiles,
+    ["tokenizer.json", true],
+    ["added_tokens.json", false],
+    ["special_tokens_map.json", true],
+    ["tokenizer_config.json", true],
+  ];
 }
 
 /** BOS/EOS ids of a tokenizer by vocabulary. */
@@ -333,15 +376,7 @@ export async function loadPretrained(run: Run, explicit: boolean, loadSec: numbe
   log("configuration_utils.py", L.configDump, dump[0]!);
   run.lines(dump.slice(1));
   await run.pause(run.rng.int(200, 600));
-  const sp = m.tokenizer === "LlamaTokenizerFast" || m.tokenizer === "GemmaTokenizerFast";
-  const files: [string, boolean][] = [
-    ["tokenizer.model", sp],
-    ["tokenizer.json", true],
-    ["added_tokens.json", false],
-    ["special_tokens_map.json", true],
-    ["tokenizer_config.json", true],
-  ];
-  for (const [f, present] of files) {
+  for (const [f, present] of tokenizerFiles(m)) {
     log(
       "tokenization_utils_base.py",
       L.tokenizer,
@@ -410,6 +445,16 @@ export async function loadPretrained(run: Run, explicit: boolean, loadSec: numbe
   run.line("");
 }
 
+/**
+ * The `datasets` cache folder: `org___name/default/0.0.0` for a hub dataset,
+ * `json/default-<hash>/0.0.0` for local files.
+ */
+export function datasetCacheDir(id: string, hash: string): string {
+  return id.startsWith("/")
+    ? `json/default-${hash}/0.0.0`
+    : `${id.replace("/", "___")}/default/0.0.0`;
+}
+
 /** A `datasets` map over `n` examples at `rate` examples/s (cached when it would take long). */
 export async function datasetMap(
   run: Run,
@@ -422,8 +467,8 @@ export async function datasetMap(
   if (cached) {
     run.line(
       `Loading cached processed dataset at /home/${run.sc.cluster.user}/.cache/huggingface/datasets/${
-        run.sc.dataset.id.replace("/", "___")
-      }/default/0.0.0/${run.rng.hex(16)}/cache-${run.rng.hex(16)}.arrow`,
+        datasetCacheDir(run.sc.dataset.id, run.rng.hex(16))
+      }/${run.rng.hex(16)}/cache-${run.rng.hex(16)}.arrow`,
     );
     await run.pause(run.rng.int(100, 400));
     return;

@@ -9,8 +9,10 @@
  * @module
  */
 
+import { trainingArguments } from "./hf_args.ts";
+import { runAttempts } from "./skeleton.ts";
 import { datasetMap, hfLines, hfLog, loadPretrained, savePretrainedLines } from "./hf_common.ts";
-import { TrainingSignal, validationLoss } from "./loss.ts";
+import { Evaluator, TrainingSignal } from "./loss.ts";
 import { commas, pyBool, pyRepr, pyRound } from "./pyfmt.ts";
 import type { Run } from "./runtime.ts";
 import { lrAt } from "./schedule.ts";
@@ -20,7 +22,6 @@ import {
   destroyWarnings,
   elasticDone,
   elasticStart,
-  failure,
   ncclInit,
 } from "./startup.ts";
 import { usDate } from "./stamps.ts";
@@ -80,136 +81,139 @@ export async function runHfTrainer(run: Run): Promise<void> {
     : `NCCL_DEBUG=INFO LOGLEVEL=INFO torchrun --nproc-per-node=${c.gpusPerNode} --max-restarts=3 ${ENTRY} ${sc.names.config}`;
   await run.command(cmd);
   const signal = new TrainingSignal(sc.curves, run.rng.fork());
-  const valRng = run.rng.fork();
+  const valRng = new Evaluator(
+    sc.curves,
+    sc.valGap,
+    (k) => lrAt(sc.schedule, k),
+    run.rng.int(1, 2 ** 30),
+  );
   const stats: JobStats = newJobStats(launchSec, "GGUF");
   const { series: history, push } = metricHistory();
   const evalBs = sc.batch.micro;
   const evalSteps = Math.ceil(p.evalSize / (c.world * evalBs));
   const saved: number[] = [];
-  let attempt = 0;
-  let from = p.startStep;
   let wandbStarted: Date | null = null;
   let trainStart = 0;
   let sessionLoss = 0;
   let lastLogged = 0;
   let lastEval = 0;
-  for (;;) {
-    await elasticStart(run, ENTRY, attempt);
-    run.phase("load");
-    for (const r of run.rng.shuffle(Array.from({ length: c.gpusPerNode }, (_, i) => i))) {
-      main(
-        `Process rank: ${r}, device: cuda:${r}, n_gpu: 1, distributed training: True, 16-bits training: ${
-          pyBool(sc.precision === "fp16")
-        }`,
-        "WARNING",
-      );
-    }
-    await run.pause(run.rng.int(500, 1500));
-    if (from > 0) {
-      main(
-        `Checkpoint detected, resuming training at ${out}/checkpoint-${from}. To avoid this behavior, change the \`--output_dir\` or add \`--overwrite_output_dir\` to train from scratch.`,
-      );
-    }
-    await loadPretrained(run, true, p.loadSec);
-    // datasets: validation split is the first 5 % of the raw examples
-    const rawTrain = Math.floor(sc.dataset.samples * 0.95);
-    const rawVal = sc.dataset.samples - rawTrain;
-    const rate = run.rng.float(6000, 30000);
-    const cached = attempt > 0 || rawTrain / rate > 12;
-    await datasetMap(run, "Running tokenizer on dataset", rawTrain, rate, cached);
-    await datasetMap(run, "Running tokenizer on dataset", rawVal, rate, cached);
-    await datasetMap(
-      run,
-      `Grouping texts in chunks of ${sc.batch.seq}`,
-      rawTrain,
-      rate * 1.6,
-      cached,
-    );
-    await datasetMap(
-      run,
-      `Grouping texts in chunks of ${sc.batch.seq}`,
-      rawVal,
-      rate * 1.6,
-      cached,
-    );
-    await ncclInit(run, attempt, run.rng.float(1.5, 4));
-    barrierWarnings(run);
-    log("trainer.py", L.autoHalf, "Using auto half precision backend");
-    log("trainer.py", L.banner, "***** Running training *****");
-    log("trainer.py", L.banner + 1, `  Num examples = ${commas(p.numExamples)}`);
-    log("trainer.py", L.banner + 2, `  Num Epochs = ${commas(p.epochs)}`);
-    log(
-      "trainer.py",
-      L.banner + 3,
-      `  Instantaneous batch size per device = ${commas(sc.batch.micro)}`,
-    );
-    log(
-      "trainer.py",
-      L.banner + 6,
-      `  Total train batch size (w. parallel, distributed & accumulation) = ${
-        commas(sc.batch.global)
-      }`,
-    );
-    log("trainer.py", L.banner + 7, `  Gradient Accumulation steps = ${sc.batch.gradAccum}`);
-    log("trainer.py", L.banner + 8, `  Total optimization steps = ${commas(p.totalSteps)}`);
-    log("trainer.py", L.banner + 9, `  Number of trainable parameters = ${commas(m.params)}`);
-    if (from > 0) {
-      const epochsDone = Math.floor(from / p.stepsPerEpoch);
-      const inEpoch = from - epochsDone * p.stepsPerEpoch;
-      log(
-        "trainer.py",
-        L.resume,
-        "  Continuing training from checkpoint, will skip to saved global_step",
-      );
-      log("trainer.py", L.resume + 1, `  Continuing training from epoch ${epochsDone}`);
-      log("trainer.py", L.resume + 2, `  Continuing training from global step ${from}`);
-      log(
-        "trainer.py",
-        L.resume + 4,
-        `  Will skip the first ${epochsDone} epochs then the first ${
-          inEpoch * sc.batch.gradAccum
-        } batches in the first epoch.`,
-      );
-    }
-    log(
-      "integration_utils.py",
-      L.wandbEnable,
-      'Automatic Weights & Biases logging enabled, to disable set os.environ["WANDB_DISABLED"] = "true"',
-    );
-    const started = wandbStart(run, attempt > 0);
-    wandbStarted = wandbStarted ?? started;
-    // ---- training loop
-    run.phase("train");
-    run.monitoring = true;
-    const bar = new Tqdm(p.totalSteps, run.nowSec());
-    trainStart = run.nowSec();
-    sessionLoss = 0;
-    if (stats.firstStepSec === 0) stats.firstStepSec = run.nowSec();
-    const draw = () => {
-      run.bar = [bar.render(run.nowSec(), { ncols: ncols() })];
-    };
-    draw();
-    run.refresh();
-    const fail = attempt === 0 ? p.failure : null;
-    let failedNow = false;
-    let windowLoss = 0;
-    let windowN = 0;
-    lastLogged = from;
-    for (let k = from + 1; k <= p.totalSteps; k++) {
-      const warm = k === from + 1 ? run.rng.float(1.5, 2.5) : 1;
-      const ms = sc.stepSec * 1000 * warm * (1 + run.rng.normal(0, 0.02));
-      if (fail && k === fail.atStep) {
-        await run.pause(ms * run.rng.float(0.2, 0.8));
-        run.monitoring = false;
-        run.clearLive();
-        await failure(run, fail, hfTraceback(run), attempt);
-        stats.incidents.push(incidentText(run));
-        failedNow = true;
-        break;
+  let bar = new Tqdm(p.totalSteps, run.nowSec());
+  let windowLoss = 0;
+  let windowN = 0;
+  const draw = () => {
+    run.bar = [bar.render(run.nowSec(), { ncols: ncols() })];
+  };
+  await runAttempts(run, signal, stats, {
+    start: async ({ attempt, from }) => {
+      await elasticStart(run, ENTRY, attempt);
+      run.phase("load");
+      for (const r of run.rng.shuffle(Array.from({ length: c.gpusPerNode }, (_, i) => i))) {
+        main(
+          `Process rank: ${r}, device: cuda:${r}, n_gpu: 1, distributed training: True, 16-bits training: ${
+            pyBool(sc.precision === "fp16")
+          }`,
+          "WARNING",
+        );
       }
-      await run.pause(ms);
-      const sig = signal.next(k);
-      stats.steps.push({ step: k, loss: sig.loss, gradNorm: sig.gradNorm });
+      main("Training/evaluation parameters TrainingArguments(");
+      for (const [k, v] of trainingArguments(run, run.wall())) run.line(`${k}=${v},`);
+      run.line(")");
+      await run.pause(run.rng.int(500, 1500));
+      if (from > 0) {
+        main(
+          `Checkpoint detected, resuming training at ${out}/checkpoint-${from}. To avoid this behavior, change the \`--output_dir\` or add \`--overwrite_output_dir\` to train from scratch.`,
+        );
+      }
+      await loadPretrained(run, true, p.loadSec);
+      // datasets: validation split is the first 5 % of the raw examples
+      const rawTrain = Math.floor(sc.dataset.samples * 0.95);
+      const rawVal = sc.dataset.samples - rawTrain;
+      const rate = run.rng.float(6000, 30000);
+      const cached = attempt > 0 || rawTrain / rate > 12;
+      await datasetMap(run, "Running tokenizer on dataset", rawTrain, rate, cached);
+      await datasetMap(run, "Running tokenizer on dataset", rawVal, rate, cached);
+      await datasetMap(
+        run,
+        `Grouping texts in chunks of ${sc.batch.seq}`,
+        rawTrain,
+        rate * 1.6,
+        cached,
+      );
+      await datasetMap(
+        run,
+        `Grouping texts in chunks of ${sc.batch.seq}`,
+        rawVal,
+        rate * 1.6,
+        cached,
+      );
+      await ncclInit(run, attempt, run.rng.float(1.5, 4));
+      barrierWarnings(run);
+      log("trainer.py", L.autoHalf, "Using auto half precision backend");
+      log("trainer.py", L.banner, "***** Running training *****");
+      log("trainer.py", L.banner + 1, `  Num examples = ${commas(p.numExamples)}`);
+      log("trainer.py", L.banner + 2, `  Num Epochs = ${commas(p.epochs)}`);
+      log(
+        "trainer.py",
+        L.banner + 3,
+        `  Instantaneous batch size per device = ${commas(sc.batch.micro)}`,
+      );
+      log(
+        "trainer.py",
+        L.banner + 6,
+        `  Total train batch size (w. parallel, distributed & accumulation) = ${
+          commas(sc.batch.global)
+        }`,
+      );
+      log("trainer.py", L.banner + 7, `  Gradient Accumulation steps = ${sc.batch.gradAccum}`);
+      log("trainer.py", L.banner + 8, `  Total optimization steps = ${commas(p.totalSteps)}`);
+      log("trainer.py", L.banner + 9, `  Number of trainable parameters = ${commas(m.params)}`);
+      if (from > 0) {
+        const epochsDone = Math.floor(from / p.stepsPerEpoch);
+        const inEpoch = from - epochsDone * p.stepsPerEpoch;
+        log(
+          "trainer.py",
+          L.resume,
+          "  Continuing training from checkpoint, will skip to saved global_step",
+        );
+        log("trainer.py", L.resume + 1, `  Continuing training from epoch ${epochsDone}`);
+        log("trainer.py", L.resume + 2, `  Continuing training from global step ${from}`);
+        log(
+          "trainer.py",
+          L.resume + 4,
+          `  Will skip the first ${epochsDone} epochs then the first ${
+            inEpoch * sc.batch.gradAccum
+          } batches in the first epoch.`,
+        );
+      }
+      log(
+        "integration_utils.py",
+        L.wandbEnable,
+        'Automatic Weights & Biases logging enabled, to disable set os.environ["WANDB_DISABLED"] = "true"',
+      );
+      const started = wandbStart(run, attempt > 0);
+      wandbStarted = wandbStarted ?? started;
+      // ---- training loop
+      run.phase("train");
+      run.monitoring = true;
+      bar = new Tqdm(p.totalSteps, run.nowSec());
+      trainStart = run.nowSec();
+      sessionLoss = 0;
+      draw();
+      run.refresh();
+      windowLoss = 0;
+      windowN = 0;
+      lastLogged = from;
+    },
+    stepMs: (k, { from }) =>
+      sc.stepSec * 1000 * (k === from + 1 ? run.rng.float(1.5, 2.5) : 1) *
+      (1 + run.rng.normal(0, 0.02)),
+    beforeFailure: () => {
+      run.monitoring = false;
+      run.clearLive();
+    },
+    traceback: () => hfTraceback(run),
+    checkpointName: (step) => `checkpoint-${step}`,
+    afterStep: async (k, sig, _ms, { from }) => {
       sessionLoss += sig.loss;
       windowLoss += sig.loss;
       windowN++;
@@ -245,83 +249,82 @@ export async function runHfTrainer(run: Run): Promise<void> {
         await saveCheckpoint(run, k, saved, stats);
         draw();
       }
-    }
-    if (failedNow && fail) {
-      attempt++;
-      from = fail.resumeFrom;
-      continue;
-    }
-    // ---- end of training
-    const runtime = run.nowSec() - trainStart;
-    const finalBar = bar.render(run.nowSec(), { ncols: ncols() });
-    run.monitoring = false;
-    run.clearLive();
-    run.ctx.out.write(finalBar);
-    if (p.totalSteps % p.saveInterval !== 0) {
-      await saveCheckpoint(run, p.totalSteps, saved, stats);
-    }
-    log("trainer.py", L.completed, "");
-    run.line("");
-    run.line("Training completed. Do not forget to share your model on huggingface.co/models =)");
-    run.line("");
-    run.line("");
-    const samples = p.numExamples * p.epochs;
-    const trainLoss = sessionLoss / p.totalSteps;
-    const rt = Number(runtime.toFixed(4));
-    run.line(
-      `{'train_runtime': ${pyRound(runtime, 4)}, 'train_samples_per_second': ${
-        pyRound(samples / rt, 3)
-      }, 'train_steps_per_second': ${pyRound(p.totalSteps / rt, 3)}, 'train_loss': ${
-        pyRepr(trainLoss)
-      }, 'epoch': ${pyRound(p.epochs, 2)}}`,
-    );
-    run.line(bar.render(run.nowSec(), { ncols: ncols() }));
-    void lastLogged;
-    // trainer.save_model()
-    log("trainer.py", L.save, `Saving model checkpoint to ${out}`);
-    run.phase("save");
-    const t0 = run.nowSec();
-    await run.pause(((2 * m.params) / (2.5e9)) * 1000 * 0.5 + 800);
-    stats.saveSec += run.nowSec() - t0;
-    run.lines(savePretrainedLines(run, true, out));
-    const totalFlos = 6 * nonEmbedding(run) * sc.batch.tokensPerStep * p.totalSteps;
-    run.lines(metricsBlock("train", {
-      epoch: pyRound(p.epochs, 4),
-      total_flos: `${Math.floor(totalFlos / 2 ** 30)}GF`,
-      train_loss: pyRound(trainLoss, 4),
-      train_runtime: secs2timedelta(runtime),
-      train_samples: String(p.numExamples),
-      train_samples_per_second: pyRound(Number(pyRound(samples / rt, 3)), 4),
-      train_steps_per_second: pyRound(Number(pyRound(p.totalSteps / rt, 3)), 4),
-    }));
-    main("*** Evaluate ***");
-    const v = await evaluate(run, null, p.totalSteps, evalSteps, valRng, stats);
-    lastEval = v.loss;
-    run.lines(metricsBlock("eval", {
-      epoch: pyRound(p.epochs, 4),
-      eval_loss: pyRound(Math.fround(v.loss), 4),
-      eval_runtime: secs2timedelta(v.runtime),
-      eval_samples: String(p.evalSize),
-      eval_samples_per_second: pyRound(Number(pyRound(p.evalSize / v.runtime, 3)), 4),
-      eval_steps_per_second: pyRound(Number(pyRound(evalSteps / v.runtime, 3)), 4),
-      perplexity: pyRound(Math.exp(Math.fround(v.loss)), 4),
-    }));
-    push("eval/loss", v.loss);
-    push("eval/runtime", v.runtime);
-    push("eval/samples_per_second", p.evalSize / v.runtime);
-    push("eval/steps_per_second", evalSteps / v.runtime);
-    const summary = new Map<string, number | string>();
-    for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
-    summary.set("total_flos", Number(totalFlos.toPrecision(15)));
-    summary.set("train_loss", trainLoss);
-    summary.set("train_runtime", Number(runtime.toFixed(4)));
-    summary.set("train_samples_per_second", Number((samples / rt).toFixed(3)));
-    summary.set("train_steps_per_second", Number((p.totalSteps / rt).toFixed(3)));
-    wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
-    break;
+    },
+  });
+  // ---- end of training
+  const runtime = run.nowSec() - trainStart;
+  const finalBar = bar.render(run.nowSec(), { ncols: ncols() });
+  run.monitoring = false;
+  run.clearLive();
+  run.ctx.out.write(finalBar);
+  if (p.totalSteps % p.saveInterval !== 0) {
+    await saveCheckpoint(run, p.totalSteps, saved, stats);
   }
-  elasticDone(run);
+  log("trainer.py", L.completed, "");
+  run.line("");
+  run.line("Training completed. Do not forget to share your model on huggingface.co/models =)");
+  run.line("");
+  run.line("");
+  // max_steps can end mid-epoch; W&B's summary takes the final log's step and epoch
+  const finalEpoch = p.maxSteps > 0 ? p.totalSteps / p.stepsPerEpoch : p.epochs;
+  push("train/epoch", finalEpoch);
+  push("train/global_step", p.totalSteps);
+  const samples = p.maxSteps > 0 ? p.totalSteps * sc.batch.global : p.numExamples * p.epochs;
+  const trainLoss = sessionLoss / p.totalSteps;
+  const rt = Number(runtime.toFixed(4));
+  run.line(
+    `{'train_runtime': ${pyRound(runtime, 4)}, 'train_samples_per_second': ${
+      pyRound(samples / rt, 3)
+    }, 'train_steps_per_second': ${pyRound(p.totalSteps / rt, 3)}, 'train_loss': ${
+      pyRepr(trainLoss)
+    }, 'epoch': ${pyRound(finalEpoch, 2)}}`,
+  );
+  run.line(bar.render(run.nowSec(), { ncols: ncols() }));
+  void lastLogged;
+  // trainer.save_model()
+  log("trainer.py", L.save, `Saving model checkpoint to ${out}`);
+  run.phase("save");
+  const t0 = run.nowSec();
+  await run.pause(((2 * m.params) / (2.5e9)) * 1000 * 0.5 + 800);
+  stats.saveSec += run.nowSec() - t0;
+  run.lines(savePretrainedLines(run, true, out));
+  const totalFlos = 6 * nonEmbedding(run) * sc.batch.tokensPerStep * p.totalSteps;
+  run.lines(metricsBlock("train", {
+    epoch: pyRound(finalEpoch, 4),
+    total_flos: `${Math.floor(totalFlos / 2 ** 30)}GF`,
+    train_loss: pyRound(trainLoss, 4),
+    train_runtime: secs2timedelta(runtime),
+    train_samples: String(p.numExamples),
+    train_samples_per_second: pyRound(Number(pyRound(samples / rt, 3)), 4),
+    train_steps_per_second: pyRound(Number(pyRound(p.totalSteps / rt, 3)), 4),
+  }));
+  main("*** Evaluate ***");
+  const v = await evaluate(run, null, p.totalSteps, evalSteps, valRng, stats);
+  lastEval = v.loss;
+  run.lines(metricsBlock("eval", {
+    epoch: pyRound(finalEpoch, 4),
+    eval_loss: pyRound(Math.fround(v.loss), 4),
+    eval_runtime: secs2timedelta(v.runtime),
+    eval_samples: String(p.evalSize),
+    eval_samples_per_second: pyRound(Number(pyRound(p.evalSize / v.runtime, 3)), 4),
+    eval_steps_per_second: pyRound(Number(pyRound(evalSteps / v.runtime, 3)), 4),
+    perplexity: pyRound(Math.exp(Math.fround(v.loss)), 4),
+  }));
+  push("eval/loss", v.loss);
+  push("eval/runtime", v.runtime);
+  push("eval/samples_per_second", p.evalSize / v.runtime);
+  push("eval/steps_per_second", evalSteps / v.runtime);
+  const summary = new Map<string, number | string>();
+  for (const [k, vals] of history) summary.set(k, vals[vals.length - 1]!);
+  summary.set("train/global_step", String(p.totalSteps));
+  summary.set("total_flos", Number(totalFlos.toPrecision(15)));
+  summary.set("train_loss", trainLoss);
+  summary.set("train_runtime", Number(runtime.toFixed(4)));
+  summary.set("train_samples_per_second", Number((samples / rt).toFixed(3)));
+  summary.set("train_steps_per_second", Number((p.totalSteps / rt).toFixed(3)));
+  wandbEnd(run, wandbStarted ?? run.wall(), history, summary);
   destroyWarnings(run);
+  elasticDone(run);
   run.phase("idle");
   stats.finalLoss = stats.steps[stats.steps.length - 1]?.loss ?? 0;
   stats.valLoss = lastEval;
@@ -360,25 +363,12 @@ function nonEmbedding(run: Run): number {
     (m.learnedPos ? m.context * m.hidden : 0);
 }
 
-function incidentText(run: Run): string {
-  const f = run.sc.plan.failure!;
-  const c = run.sc.cluster;
-  const what = f.kind === "ib"
-    ? "NCCL NET/IB completion error (status=12)"
-    : "Xid 48 uncorrectable ECC error";
-  return `${what} on ${c.hosts[f.node]} GPU ${f.localRank} (rank ${
-    f.node * c.gpusPerNode + f.localRank
-  }) at step ${commas(f.atStep)} → elastic restart 1/3, resumed from checkpoint-${f.resumeFrom} (${
-    commas(f.atStep - f.resumeFrom)
-  } steps redone)`;
-}
-
 async function evaluate(
   run: Run,
   bar: Tqdm | null,
   step: number,
   evalSteps: number,
-  rng: ReturnType<Run["rng"]["fork"]>,
+  ev: Evaluator,
   stats: JobStats,
 ): Promise<{ loss: number; runtime: number }> {
   const sc = run.sc;
@@ -403,7 +393,7 @@ async function evaluate(
   stats.evalSec += runtime;
   run.bar = main;
   run.refresh();
-  const loss = validationLoss(sc.curves, step, sc.valGap, rng);
+  const loss = ev.loss(step);
   const rt = Number(runtime.toFixed(4));
   run.line(
     `{'eval_loss': ${f32(loss)}, 'eval_runtime': ${

@@ -97,21 +97,61 @@ export interface StepSignal {
   overflow: boolean;
 }
 
-/** Generates the per-step loss and gradient norm in order (AR(1) state inside). */
+/** A uniform number in [0, 1) that depends only on `key` and `n` (a 32-bit hash). */
+export function hashUnit(key: number, n: number): number {
+  let x = (Math.imul(key | 0, 0x9e3779b1) ^ Math.imul(n | 0, 0x85ebca77)) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x21f0aaad);
+  x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
+  x = (x ^ (x >>> 15)) >>> 0;
+  return x / 2 ** 32;
+}
+
+/** A standard normal number that depends only on `key` and `n`. */
+export function hashNormal(key: number, n: number): number {
+  const u = Math.max(1e-12, hashUnit(key, 2 * n));
+  const v = hashUnit(key, 2 * n + 1);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/**
+ * Generates the per-step loss and gradient norm (AR(1) state inside). A step
+ * asked for again (a replay after a restart from a checkpoint) gets the values
+ * it had, up to the float noise of a non-deterministic reduction.
+ */
 export class TrainingSignal {
   readonly params: CurveParams;
   #rng: Rng;
   #noise = 0;
   #gradNoise = 0;
+  #key: number;
+  #seen = new Map<number, StepSignal>();
+  #last = Number.NEGATIVE_INFINITY;
 
   /** Creates the generator; it draws from `rng` only. */
   constructor(params: CurveParams, rng: Rng) {
     this.params = params;
     this.#rng = rng;
+    this.#key = rng.int(1, 2 ** 30);
   }
 
-  /** The values for optimizer step `step` (call in increasing order). */
+  /** The values for optimizer step `step` (new steps in increasing order). */
   next(step: number): StepSignal {
+    const seen = this.#seen.get(step);
+    if (seen && step <= this.#last) {
+      const j = hashNormal(this.#key, step);
+      return {
+        loss: seen.loss * (1 + 2e-6 * j),
+        gradNorm: seen.gradNorm * (1 + 3e-5 * j),
+        overflow: seen.overflow,
+      };
+    }
+    const s = this.#fresh(step);
+    this.#seen.set(step, s);
+    this.#last = step;
+    return s;
+  }
+
+  #fresh(step: number): StepSignal {
     const p = this.params;
     const eps = this.#rng.normal();
     this.#noise = p.rho * this.#noise + Math.sqrt(1 - p.rho * p.rho) * p.noiseSd * eps;
@@ -132,10 +172,57 @@ export class TrainingSignal {
   }
 }
 
-/** Validation loss at `step`: the smooth curve plus a run-constant gap and a little noise. */
-export function validationLoss(p: CurveParams, step: number, gap: number, rng: Rng): number {
-  const epochGap = p.kind === "finetune"
-    ? 0.04 * Math.floor(Math.min(step, p.totalSteps - 1) / Math.max(1, p.stepsPerEpoch))
-    : 0;
-  return smoothLoss(p, step) + gap + epochGap + rng.normal(0, p.kind === "pretrain" ? 0.006 : 0.01);
+/**
+ * Validation loss as a function of the weights: the weights after `step`
+ * steps are summarised by how far the learning rate has carried them (the
+ * cumulative learning rate, as an equivalent step of the smooth curve), so
+ * two evaluations of the same step print the same loss and evaluations with
+ * the learning rate near zero between them differ by almost nothing.
+ */
+export class Evaluator {
+  readonly params: CurveParams;
+  readonly gap: number;
+  #key: number;
+  #cum: Float64Array | null = null;
+  #knot: number;
+
+  /** `lr(step)` is the schedule; `key` fixes the evaluation set's noise. */
+  constructor(params: CurveParams, gap: number, lr: (step: number) => number, key: number) {
+    this.params = params;
+    this.gap = gap;
+    this.#key = key;
+    const T = params.totalSteps;
+    if (params.kind === "finetune" && T <= 200_000) {
+      const cum = new Float64Array(T + 1);
+      for (let k = 1; k <= T; k++) cum[k] = cum[k - 1]! + lr(k);
+      this.#cum = cum;
+    }
+    this.#knot = Math.max(1, T / 24);
+  }
+
+  /** The step of the smooth curve the weights after `step` steps sit at. */
+  effectiveStep(step: number): number {
+    const cum = this.#cum;
+    const T = this.params.totalSteps;
+    if (!cum) return step;
+    const s = Math.max(0, Math.min(T, step));
+    return cum[T]! > 0 ? (T * cum[s]!) / cum[T]! : s;
+  }
+
+  /** Loss on evaluation set `set` (0: validation, 1: test) of the weights after `step` steps. */
+  loss(step: number, set = 0): number {
+    const p = this.params;
+    const e = this.effectiveStep(step);
+    const epochGap = p.kind === "finetune"
+      ? 0.04 * Math.floor(Math.min(e, p.totalSteps - 1) / Math.max(1, p.stepsPerEpoch))
+      : 0;
+    // value noise, smooth in the effective step: same weights, same loss
+    const x = e / this.#knot;
+    const i = Math.floor(x);
+    const f = x - i;
+    const key = this.#key + 7919 * set;
+    const n = hashNormal(key, i) * (1 - f) + hashNormal(key, i + 1) * f;
+    const sd = p.kind === "pretrain" ? 0.006 : 0.01;
+    return smoothLoss(p, e) + this.gap + epochGap + sd * n + (set === 1 ? 0.004 + sd : 0);
+  }
 }

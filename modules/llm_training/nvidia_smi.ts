@@ -71,11 +71,13 @@ export function nvidiaSmi(
   out.push(row(["", "", "               MIG M. "], widths));
   out.push(`|${widths.map((w) => "=".repeat(w)).join("+")}|`);
   const name = gpu.name.length > 28 ? `${gpu.name.slice(0, 25)}...` : gpu.name;
+  const mig = hasMig(gpu) ? "Disabled " : "N/A ";
+  const ecc = gpu.name.includes("GeForce") ? "Off " : "0 ";
   for (const r of rows) {
     const left = `${String(r.index).padStart(4)}  ${name}`;
     out.push(
       `|${left}${"On  ".padStart(41 - left.length)}|${`${busLabel(r.busId)} Off `.padStart(mid)}|${
-        "0 ".padStart(22)
+        ecc.padStart(22)
       }|`,
     );
     const fan = r.fan === null ? "N/A" : `${r.fan}%`.padStart(3);
@@ -86,7 +88,7 @@ export function nvidiaSmi(
     const mem = `${Math.round(r.memUsedMiB)}MiB / ${gpu.memoryMiB}MiB `;
     const util = `${`${Math.round(r.util)}%`.padStart(8)}${"Default".padStart(13)} `;
     out.push(`|${head}${power.padStart(41 - head.length)}|${mem.padStart(mid)}|${util}|`);
-    out.push(`|${" ".repeat(41)}|${" ".repeat(mid)}|${"Disabled ".padStart(22)}|`);
+    out.push(`|${" ".repeat(41)}|${" ".repeat(mid)}|${mig.padStart(22)}|`);
     out.push(sep);
   }
   out.push("");
@@ -116,6 +118,11 @@ export function nvidiaSmi(
   }
   out.push(`+${dash(inner)}+`);
   return out;
+}
+
+/** Whether the part supports MIG (nvidia-smi shows `Disabled`; other parts show `N/A`). */
+export function hasMig(gpu: GpuSpec): boolean {
+  return /A100|A800|A30|H100|H800|H200|H20|GH200|B200|GB200/.test(gpu.name);
 }
 
 /** `00000000:3A:00.0` from NCCL's `3a000`. */

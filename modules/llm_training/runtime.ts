@@ -27,6 +27,13 @@ export class Run {
   readonly t0: number;
   /** Live lines drawn above the grid (a tqdm bar). */
   bar: string[] = [];
+  /** The node whose console the log shows (its agent, its ranks' output). */
+  consoleNode = 0;
+  /**
+   * With `srun --label`, the task (node) whose output the next lines are;
+   * null when the log is one node's console.
+   */
+  label: number | null = null;
   /** Whether the grid (terminal) or monitor table (plain) is active. */
   monitoring = false;
   #lastMonitor = Number.NEGATIVE_INFINITY;
@@ -59,7 +66,26 @@ export class Run {
 
   /** A permanent line (in a terminal, tabs are drawn as the spaces the terminal would show). */
   line(text = ""): void {
-    this.ctx.out.line(this.ctx.term.isTTY && text.includes("\t") ? expandTabs(text) : text);
+    const labelled = this.label === null ? text : `${this.labelOf(this.label)}${text}`;
+    this.ctx.out.line(
+      this.ctx.term.isTTY && labelled.includes("\t") ? expandTabs(labelled) : labelled,
+    );
+  }
+
+  /** `srun --label`'s prefix for task `k`: the task id right-aligned to the widest one. */
+  labelOf(k: number): string {
+    return `${String(k).padStart(String(this.sc.cluster.nodes - 1).length)}: `;
+  }
+
+  /** Lines printed as the output of node `k` (`srun --label`). */
+  as(k: number, fn: () => void): void {
+    const old = this.label;
+    this.label = k;
+    try {
+      fn();
+    } finally {
+      this.label = old;
+    }
   }
 
   /** Several permanent lines. */
@@ -74,9 +100,13 @@ export class Run {
   wideLine(text: string, wide: readonly string[]): void {
     if (!this.ctx.term.isTTY) return this.line(text);
     let extra = 0;
+    if (this.label !== null) text = `${this.labelOf(this.label)}${text}`;
     for (const w of wide) extra += text.split(w).length - 1;
     const cols = this.cols;
+    const label = this.label;
+    this.label = null;
     this.line(visibleWidth(text) + extra > cols ? truncate(text, Math.max(1, cols - extra)) : text);
+    this.label = label;
   }
 
   /** Sets what the GPUs are doing. */
@@ -111,7 +141,9 @@ export class Run {
       const now = this.ctx.clock.now();
       if (now - this.#lastMonitor >= MONITOR_EVERY_MS) {
         this.#lastMonitor = now;
-        this.lines(monitorTable(this.tel, isoSeconds(this.wall()), this.sc.cluster.nodes));
+        const c = this.sc.cluster;
+        const table = monitorTable(this.tel, isoSeconds(this.wall()), c.nodes, c.hosts[0]!);
+        for (const l of table) this.ctx.out.line(l);
       }
     }
     if (live.length > 0) {

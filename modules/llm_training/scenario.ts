@@ -13,7 +13,8 @@
 
 import type { Rng } from "../../core/rng.ts";
 import { DATASETS, type DatasetSpec, GPUS, type GpuSpec, MODELS, type ModelSpec } from "./data.ts";
-import type { CurveParams, Spike } from "./loss.ts";
+import { chinchilla, type CurveParams, type Spike } from "./loss.ts";
+import { checkpointBytes } from "./export.ts";
 import { megatronMemory, paddedVocab, type RankMemory, shardedMemory } from "./memory.ts";
 import type { LrSchedule } from "./schedule.ts";
 
@@ -79,24 +80,47 @@ export interface Batch {
   tokensPerStep: number;
 }
 
+/**
+ * What goes wrong. Local faults can happen on any job: an uncorrectable ECC
+ * error (Xid 48), a GPU that falls off the bus (Xid 79), an uncorrectable
+ * NVLink error (Xid 74), a collective that hangs until the NCCL watchdog's
+ * timeout. Network faults need a peer on another node: an InfiniBand
+ * completion error, or a remote rank's host closing its connection.
+ */
+export type FailureKind = "ecc" | "xid79" | "nvlink" | "watchdog" | "ib" | "peer";
+
+/** Failure kinds that need more than one node. */
+export const NETWORK_FAILURES: readonly FailureKind[] = ["ib", "peer"];
+
 /** A failure injected into the run. */
 export interface Failure {
   /** The step at which it happens (the step does not finish). */
   atStep: number;
-  kind: "ib" | "ecc";
-  /** Node index and local rank of the rank that dies. */
+  kind: FailureKind;
+  /** Node index and local rank of the rank that dies (or hangs). */
   node: number;
   localRank: number;
+  /** Network faults: the node at the other end of the broken connection. */
+  peerNode: number;
+  /** The collective the ranks were in: `ALLREDUCE` or `_ALLGATHER_BASE`, its sequence number and size. */
+  op: string;
+  seqNum: number;
+  numel: number;
   /** The checkpoint step the restarted job resumes from. */
   resumeFrom: number;
-  /** Seconds until the failure is noticed on the first node, and until the restart. */
+  /** Seconds until the failure is noticed on the console's node, and until the restart. */
   detectSec: number;
   restartSec: number;
 }
 
 /** What happens during the run and how long it takes. */
 export interface Plan {
+  /** Steps of the whole schedule (`--train-iters`, `Total optimization steps`). */
   totalSteps: number;
+  /** The last step this job runs: `totalSteps`, or an `--exit-interval` boundary. */
+  endStep: number;
+  /** Megatron `--exit-interval` (null: run to the end). */
+  exitInterval: number | null;
   /** Step of the checkpoint the run resumes from (0: a fresh run). */
   startStep: number;
   logInterval: number;
@@ -114,6 +138,8 @@ export interface Plan {
   exportSec: number;
   /** Examples per epoch and epochs (HF and DeepSpeed). */
   numExamples: number;
+  /** HF `max_steps` (-1: train for `epochs`). */
+  maxSteps: number;
   epochs: number;
   stepsPerEpoch: number;
   failure: Failure | null;
@@ -123,11 +149,20 @@ export interface Plan {
   estimateMs: number;
 }
 
+/** One corpus of a training mixture and its sampling weight. */
+export interface BlendPart {
+  dataset: DatasetSpec;
+  weight: number;
+}
+
 /** One coherent run. */
 export interface Scenario {
   flavour: Flavour;
   model: ModelSpec;
+  /** The main corpus (the only one unless `blend` mixes several). */
   dataset: DatasetSpec;
+  /** The training mixture: the main corpus alone (weight 1) or several with weights. */
+  blend: BlendPart[];
   cluster: Cluster;
   precision: "bf16" | "fp16";
   parallel: Parallel;
@@ -150,6 +185,8 @@ export interface Scenario {
   names: Names;
   /** The fp16 loss scale at the start (1 for bf16). */
   lossScale: number;
+  /** The collective timeout the job was started with, in seconds. */
+  timeoutSec: number;
 }
 
 /** Paths and names of the run. */
@@ -190,7 +227,19 @@ const TORCH: readonly Omit<
   { torch: "2.5.1", cudaTag: "12.4", nccl: "2.21.5", runPyLine: 793 },
   { torch: "2.6.0", cudaTag: "12.4", nccl: "2.21.5", runPyLine: 793 },
   { torch: "2.7.1", cudaTag: "12.6", nccl: "2.26.2", runPyLine: 766 },
+  { torch: "2.7.1", cudaTag: "12.8", nccl: "2.26.2", runPyLine: 766 },
 ];
+
+/**
+ * Whether a torch build runs on a GPU: Blackwell (sm_100) needs the CUDA 12.8
+ * builds (torch 2.7+); the CUDA 12.8 builds no longer carry Volta (sm_70).
+ */
+export function buildSupports(cudaTag: string, gpu: GpuSpec): boolean {
+  const cc = Number(gpu.computeCap);
+  if (cc >= 10) return Number(cudaTag) >= 12.8;
+  if (cc < 7.5) return Number(cudaTag) < 12.8;
+  return true;
+}
 
 const USERS = [
   "alice",
@@ -271,7 +320,9 @@ function makeCluster(rng: Rng, gpu: GpuSpec, nodes: number, versions: Versions):
 
 function drawVersions(rng: Rng, gpu: GpuSpec): Versions {
   const driverCuda = Number(gpu.cuda);
-  const options = TORCH.filter((t) => Number(t.cudaTag) <= driverCuda);
+  const options = TORCH.filter((t) =>
+    Number(t.cudaTag) <= driverCuda && buildSupports(t.cudaTag, gpu)
+  );
   const t = options.length > 0 ? rng.pick(options) : { ...TORCH[0]!, cudaTag: "12.1" };
   const cudaTag = Number(t.cudaTag) > driverCuda ? gpu.cuda : t.cudaTag;
   return {
@@ -315,6 +366,55 @@ function gpuWeights(gpus: readonly GpuSpec[], table: Record<string, number>): nu
   return gpus.map((g) => table[g.name] ?? 1);
 }
 
+/** Loss offset of a corpus's domain against web text (code and math are more predictable). */
+export function domainOffset(d: DatasetSpec): number {
+  return d.domain === "code" ? -0.78 : d.domain === "math" ? -0.45 : d.domain === "chat" ? -0.1 : 0;
+}
+
+/** Loss offset of a tokenizer: a bigger vocabulary packs more text into a token. */
+export function tokenizerOffset(m: ModelSpec): number {
+  return 0.09 * Math.log(m.vocab / 50_000);
+}
+
+/**
+ * Fine-tuning loss at the first and the last step: lower for bigger models,
+ * for code and math, and for smaller vocabularies (a 355M GPT-2 on chat data
+ * stays near 2, a 7B model ends near 1, math SFT well below).
+ */
+export function finetuneLevels(
+  rng: Rng,
+  m: ModelSpec,
+  d: DatasetSpec,
+): { start: number; end: number } {
+  const size = Math.max(0.55, 0.78 + 0.2 * Math.log(2e10 / m.params));
+  const domain = d.domain === "math" ? 0.55 : d.domain === "code" ? 0.72 : 1;
+  const end = size * domain * (1 + 0.6 * tokenizerOffset(m)) * rng.float(0.94, 1.06);
+  return { start: end * rng.float(1.25, 1.6), end };
+}
+
+/** Pretraining loss offset over the Chinchilla fit for a corpus and a model. */
+function pretrainOffset(d: DatasetSpec, m: ModelSpec): number {
+  return domainOffset(d) + tokenizerOffset(m);
+}
+
+/** Tokens of `d` in the tokenizer of `m` (the table counts in a 32k-vocabulary tokenizer). */
+export function corpusTokens(d: DatasetSpec, m: ModelSpec): number {
+  return d.tokens * (32_000 / m.vocab) ** 0.12;
+}
+
+/**
+ * `run_clm.py`'s train blocks: the 95 % train split tokenized and grouped into
+ * `seq`-token blocks. The same for every run of one dataset, tokenizer and block size.
+ */
+export function trainBlocks(
+  d: DatasetSpec,
+  m: ModelSpec,
+  seq: number,
+  capTokens = Infinity,
+): number {
+  return Math.floor((Math.min(capTokens, corpusTokens(d, m)) * 0.95) / seq);
+}
+
 /** Draws a scenario; `flavour` forces the stack (tests). */
 export function drawScenario(rng: Rng, flavour?: Flavour): Scenario {
   const f = flavour ?? rng.weighted(FLAVOURS, [0.36, 0.34, 0.3]);
@@ -355,33 +455,94 @@ function drawSpikes(rng: Rng, from: number, to: number, pretrain: boolean): Spik
   return spikes;
 }
 
+/** The job's shape as the failure draw needs it. */
+interface Shape {
+  nodes: number;
+  gpusPerNode: number;
+  /** Elements of the gradient buckets all-reduced each step (for the collective's size). */
+  bucketNumel: number;
+  /** The collective timeout (seconds) the launcher configured, when a hang may be drawn. */
+  timeoutSec: number;
+  /** Whether the GPUs talk over NVLink (an NVLink error needs NVLink). */
+  nvlink?: boolean;
+}
+
+/** Whether the GPUs of a node are linked by NVLink (SXM boards, NVL bridged pairs). */
+export function hasNvlink(gpu: GpuSpec): boolean {
+  return gpu.formFactor === "SXM" || gpu.name.includes(" NVL");
+}
+
+/** Draws what fails: the kind fits the job (network faults only with peers on other nodes). */
+export function drawFailure(
+  rng: Rng,
+  shape: Shape,
+  atStep: number,
+  resumeFrom: number,
+  allowHang: boolean,
+): Failure {
+  const multi = shape.nodes > 1;
+  const kinds: FailureKind[] = ["ecc", "xid79"];
+  const weights = [0.3, 0.25];
+  if (shape.nvlink !== false) {
+    kinds.push("nvlink");
+    weights.push(0.2);
+  }
+  if (allowHang) {
+    kinds.push("watchdog");
+    weights.push(0.25);
+  }
+  if (multi) {
+    kinds.push("ib", "peer");
+    weights.push(0.45, 0.25);
+  }
+  const kind = rng.weighted(kinds, weights);
+  const node = rng.int(0, shape.nodes - 1);
+  let peerNode = node;
+  if (multi) {
+    peerNode = rng.int(0, shape.nodes - 2);
+    if (peerNode >= node) peerNode++;
+  }
+  const op = rng.weighted(["ALLREDUCE", "_ALLGATHER_BASE", "_REDUCE_SCATTER_BASE"], [
+    0.6,
+    0.2,
+    0.2,
+  ]);
+  return {
+    atStep,
+    kind,
+    node,
+    localRank: rng.int(0, shape.gpusPerNode - 1),
+    peerNode,
+    op,
+    seqNum: 0,
+    numel: Math.max(1 << 20, Math.round(shape.bucketNumel / 2 ** 16) * 2 ** 16),
+    resumeFrom,
+    detectSec: kind === "watchdog" ? shape.timeoutSec + rng.float(0.02, 0.09) : rng.float(2, 7),
+    restartSec: rng.float(6, 14),
+  };
+}
+
 function finishPlan(
   rng: Rng,
   base: Omit<Plan, "failure" | "estimateMs">,
   stepSec: number,
   savePoints: (from: number, to: number) => number[],
   reloadSec: number,
+  shape: Shape,
 ): Plan {
   let failure: Failure | null = null;
-  const window = base.totalSteps - base.startStep;
+  const window = base.endStep - base.startStep;
   if (window >= 12 && rng.chance(0.3)) {
     const at = base.startStep + Math.max(3, Math.floor(window * rng.float(0.3, 0.75)));
     const saves = savePoints(base.startStep, at - 1);
     const resumeFrom = saves.length > 0 ? saves[saves.length - 1] as number : base.startStep;
     if (resumeFrom > 0) {
-      failure = {
-        atStep: at,
-        kind: rng.chance(0.55) ? "ib" : "ecc",
-        node: 0,
-        localRank: rng.int(0, 7),
-        resumeFrom,
-        detectSec: rng.float(2, 7),
-        restartSec: rng.float(6, 14),
-      };
+      const room = base.budgetMs / 1000 - base.startupSec - window * stepSec - base.finalSec;
+      failure = drawFailure(rng, shape, at, resumeFrom, shape.timeoutSec <= 180 && room > 0);
     }
   }
-  const evals = savePointsOf(base.startStep, base.totalSteps - 1, base.evalInterval).length;
-  const saves = savePoints(base.startStep, base.totalSteps - 1).length;
+  const evals = savePointsOf(base.startStep, base.endStep - 1, base.evalInterval).length;
+  const saves = savePoints(base.startStep, base.endStep - 1).length;
   let est = base.startupSec + window * stepSec + evals * base.evalSec + saves * base.saveSec +
     base.finalSec;
   if (failure) {
@@ -477,11 +638,12 @@ function drawMegatron(rng: Rng): Scenario | null {
     mem: RankMemory;
     step: number;
   }[] = [];
+  const pipelineFirst = P >= 30e9 && rng.chance(0.55);
   for (const nodes of [4, 8, 16, 32, 64, 128, 256, 512]) {
     const world = nodes * gpn;
     const step = stepSeconds(tokens, fpt, mfu, peak, world);
     if (step < 1.2 || step > 20) continue;
-    const cfg = bestMegatronLayout(model, world, gpn, global, seq, gpu);
+    const cfg = bestMegatronLayout(model, world, gpn, global, seq, gpu, pipelineFirst);
     if (cfg) feasible.push({ nodes, ...cfg, step });
   }
   if (feasible.length === 0) return null;
@@ -491,8 +653,15 @@ function drawMegatron(rng: Rng): Scenario | null {
   const cluster = makeCluster(rng, gpu, nodes, versions);
   const dp = cluster.world / (tp * pp);
   const logInterval = [1, 2, 5, 10, 20, 50, 100].find((k) => k * step >= 3) ?? 100;
-  const totalTokens = Math.min(1.6e13, Math.max(1e11, P * rng.float(25, 220)));
-  const totalSteps = Math.max(20_000, Math.round(totalTokens / tokens / 1000) * 1000);
+  // the corpus bounds the tokens: at most four passes over it
+  const wanted = Math.min(1.6e13, Math.max(1e11, P * rng.float(25, 220)));
+  const corpora = DATASETS.filter((d) => d.kind === "pretrain");
+  const roomy = corpora.filter((d) => corpusTokens(d, model) * 4 >= wanted);
+  const dataset = rng.pick(roomy.length > 0 && rng.chance(0.85) ? roomy : corpora);
+  const totalTokens = Math.min(wanted, corpusTokens(dataset, model) * rng.float(0.6, 4));
+  const totalSteps = Math.floor(totalTokens / tokens / 1000) * 1000;
+  if (totalSteps < 2_000) return null;
+  const blend = drawBlend(rng, dataset, model, totalSteps * tokens);
   const peakLr = P < 2e9
     ? rng.pick([4e-4, 6e-4])
     : P < 10e9
@@ -519,22 +688,52 @@ function drawMegatron(rng: Rng): Scenario | null {
   const evalSec = (evalIters * step) / 3 + 0.5;
   const exportBytes = 2 * P;
   const exportRate = rng.float(1.5, 3.5) * 1e9;
-  const exportSec = exportBytes / exportRate <= 70 ? exportBytes / exportRate + 6 : 2;
+  const exportSec = exportBytes / exportRate <= 40 ? exportBytes / exportRate + 6 : 2;
   const startupSec = 22 + loadSec + rng.float(0, 8);
-  const finalSec = saveSec + 2 * evalSec + exportSec + 16;
   const budgetSec = rng.float(90, 255);
-  const evalInterval = rng.pick([500, 1000, 2000]);
-  const saveInterval = rng.pick([500, 1000, 2000, 2500]);
-  let w = windowSteps({ stepSec: step, startupSec, finalSec, perStepOverhead: 0, budgetSec });
-  if (w < 3 * logInterval || w < 8) return null;
+  const distTimeoutSec = rng.chance(0.3) ? 120 : 600;
+  const fullFinal = saveSec + 2 * evalSec + exportSec + 16;
+  let w = windowSteps({
+    stepSec: step,
+    startupSec,
+    finalSec: fullFinal,
+    perStepOverhead: 0,
+    budgetSec,
+  });
   w = Math.min(w, 400);
-  const startStep = totalSteps - w;
-  if (startStep < warmup * 2) return null;
+  // The job loads a checkpoint that was saved: on the save grid. Saves come every
+  // few hundred iterations, so the window holds at least one save interval.
+  const saveInterval = [1000, 500, 250, 200, 100, 50, 25, 20, 10].find((k) =>
+    k <= w * 0.9 && k * step >= 100
+  );
+  if (!saveInterval || w < 3 * logInterval) return null;
+  const evalInterval = saveInterval * rng.pick([1, 2, 4]);
+  // Either the job runs to the end of the schedule, or it is one chunk of it,
+  // ending at an `--exit-interval` boundary with the LR still decaying.
+  const chunked = rng.chance(0.35);
+  let startStep: number;
+  let endStep: number;
+  let exitInterval: number | null = null;
+  if (chunked) {
+    const per = Math.floor(w / saveInterval);
+    exitInterval = saveInterval * rng.pick([4, 5, 10]);
+    const chunks = Math.floor((totalSteps - 1) / exitInterval);
+    if (chunks < 2 || per < 1) return null;
+    endStep = rng.int(1, chunks) * exitInterval;
+    startStep = endStep - rng.int(1, per) * saveInterval;
+  } else {
+    endStep = totalSteps;
+    startStep = Math.ceil((totalSteps - w) / saveInterval) * saveInterval;
+  }
+  if (startStep < warmup * 2 || startStep >= endStep) return null;
+  const finalSec = chunked ? saveSec + 8 : fullFinal;
   const savePoints = (a: number, b: number) => savePointsOf(a, b, saveInterval);
   const plan = finishPlan(
     rng,
     {
       totalSteps,
+      endStep,
+      exitInterval,
       startStep,
       logInterval,
       evalInterval,
@@ -547,23 +746,28 @@ function drawMegatron(rng: Rng): Scenario | null {
       finalSec,
       exportSec,
       numExamples: 0,
+      maxSteps: -1,
       epochs: 1,
       stepsPerEpoch: totalSteps,
       budgetMs: budgetSec * 1000,
     },
     step,
     savePoints,
-    loadSec + 18,
+    startupSec + 10,
+    {
+      nodes,
+      gpusPerNode: gpn,
+      bucketNumel: Math.max(40_000_000, 1_000_000 * (cluster.world / (tp * pp))),
+      timeoutSec: distTimeoutSec,
+    },
   );
   if (plan.estimateMs > 285_000) return null;
-  if (plan.failure) {
-    plan.failure.node = rng.int(0, nodes - 1);
-  }
   const curves: CurveParams = {
     kind: "pretrain",
     params: P,
     tokensPerStep: tokens,
-    offset: rng.float(-0.06, 0.12),
+    offset: blend.reduce((a, b) => a + b.weight * domainOffset(b.dataset), 0) +
+      tokenizerOffset(model) + rng.float(-0.04, 0.06),
     start: 0,
     end: 0,
     tau: 1,
@@ -574,7 +778,7 @@ function drawMegatron(rng: Rng): Scenario | null {
     totalSteps,
     noiseSd: rng.float(0.008, 0.02),
     rho: rng.float(0.3, 0.7),
-    spikes: drawSpikes(rng, startStep, totalSteps, true),
+    spikes: drawSpikes(rng, startStep, endStep, true),
     gradBase: rng.float(0.15, 0.55),
     gradDrift: rng.float(0.2, 0.8),
     gradEarly: 0,
@@ -583,11 +787,11 @@ function drawMegatron(rng: Rng): Scenario | null {
     overflowRate: precision === "fp16" ? 0.01 : 0,
   };
   const tag = modelTag(model);
-  const dataset = rng.pick(DATASETS.filter((d) => d.kind === "pretrain"));
   return {
     flavour: "megatron",
     model,
     dataset,
+    blend,
     cluster,
     precision,
     parallel: { tp, pp, dp, sharding: "megatron", recompute },
@@ -602,6 +806,7 @@ function drawMegatron(rng: Rng): Scenario | null {
     valGap: rng.float(-0.03, 0.03),
     plan,
     versions,
+    timeoutSec: distTimeoutSec,
     names: names(
       rng,
       model,
@@ -622,6 +827,7 @@ function bestMegatronLayout(
   global: number,
   seq: number,
   gpu: GpuSpec,
+  preferPipeline: boolean,
 ) {
   const cap = gpu.memoryMiB * 2 ** 20 * 0.86;
   const layouts: { tp: number; pp: number }[] = [];
@@ -633,7 +839,7 @@ function bestMegatronLayout(
     }
   }
   layouts.sort((a, b) => a.tp * a.pp - b.tp * b.pp || a.pp - b.pp);
-  for (const { tp, pp } of layouts) {
+  const fits = (tp: number, pp: number) => {
     const dp = world / (tp * pp);
     for (const recompute of ["selective", "full"] as const) {
       for (const mbs of [4, 2, 1]) {
@@ -644,6 +850,19 @@ function bestMegatronLayout(
         if (mem.peak <= cap) return { tp, pp, mbs, recompute, mem };
       }
     }
+    return null;
+  };
+  // big models are often split into pipeline stages across nodes (TP within the node)
+  if (preferPipeline) {
+    for (const { tp, pp } of layouts) {
+      if (pp < 2 || tp !== Math.min(8, gpn)) continue;
+      const cfg = fits(tp, pp);
+      if (cfg) return cfg;
+    }
+  }
+  for (const { tp, pp } of layouts) {
+    const cfg = fits(tp, pp);
+    if (cfg) return cfg;
   }
   return null;
 }
@@ -698,21 +917,21 @@ function drawHf(rng: Rng): Scenario | null {
   const step = stepSeconds(tokens, fpt, mfu, peak, world);
   if (step < 0.35 || step > 15) return null;
   const dataset = rng.pick(DATASETS.filter((d) => d.kind === "sft"));
-  const blocks = Math.floor((dataset.tokens * 0.95) / seq);
+  // a fixed count for this dataset, tokenizer and block size
+  const numExamples = trainBlocks(dataset, model, seq);
+  if (numExamples < global * 4) return null;
   const epochs = rng.weighted([1, 2, 3], [0.4, 0.3, 0.3]);
   const budgetSec = rng.float(80, 250);
+  const distTimeoutSec = rng.chance(0.3) ? 120 : 1800;
   const writeRate = rng.float(3, 8) * 1e9;
-  const saveSec = (10 * model.params) / writeRate + 1;
+  const saveSec = checkpointBytes("hf", model.params) / writeRate + 1;
   const ggufRate = rng.float(0.5, 1.4) * 1e9;
   const exportSec = (2 * model.params) / ggufRate + 4;
-  const finalSaveSec = (2 * model.params) / writeRate + 1;
-  const loadSec = (2 * model.params) / (rng.float(2, 6) * 1e9) + 1;
+  const finalSaveSec = (4 * model.params) / writeRate + 1;
+  const loadSec = (4 * model.params) / (rng.float(2, 6) * 1e9) + 1;
   const startupSec = 20 + loadSec;
-  const evalFrac = rng.float(0.02, 0.05);
   const evalSecPerEx = (seq * fpt) / 3 / (mfu * 1.3 * peak * 1e12 * world);
   const evalSec0 = (n: number) => n * evalSecPerEx + 0.8;
-  // Aim: the whole fine-tune fits (fresh run) or, sometimes, it resumes near the end.
-  const resume = rng.chance(0.2);
   const firstGuess = windowSteps({
     stepSec: step,
     startupSec,
@@ -721,27 +940,31 @@ function drawHf(rng: Rng): Scenario | null {
     budgetSec,
   });
   if (firstGuess < 30) return null;
-  const targetTotal = resume ? Math.round(firstGuess * rng.float(3, 12)) : firstGuess;
-  const perEpochSteps = Math.max(4, Math.floor(targetTotal / epochs));
-  let numExamples = (perEpochSteps - 1) * global + rng.int(1, global);
-  if (numExamples > blocks) numExamples = blocks;
   const lenDl = Math.ceil(Math.ceil(numExamples / world) / mbs);
   const stepsPerEpoch = Math.max(1, Math.ceil(lenDl / gradAccum));
-  const totalSteps = epochs * stepsPerEpoch;
+  // The time budget is met with `max_steps` or by resuming near the end, never by shrinking the data.
+  let totalSteps = epochs * stepsPerEpoch;
+  let maxSteps = -1;
+  if (totalSteps > firstGuess * 12 || (totalSteps > firstGuess && rng.chance(0.5))) {
+    maxSteps = Math.max(12, Math.round(firstGuess * rng.float(0.6, 1)));
+    totalSteps = maxSteps;
+  }
   if (totalSteps < 12) return null;
+  const epochsShown = maxSteps > 0 ? Math.ceil(maxSteps / stepsPerEpoch) : epochs;
+  // the 5 % validation split, capped (`--max_eval_samples`) when it would take long
+  const valBlocks = Math.max(world, Math.floor((corpusTokens(dataset, model) * 0.05) / seq));
+  const evalCap = [4000, 2000, 1000, 500, 200].find((k) => k * evalSecPerEx <= 8) ?? 100;
+  const evalExamples = Math.max(world, Math.min(valBlocks, evalCap));
   const logInterval = [1, 5, 10, 20, 25, 50].find((k) => k * step >= 2.5) ?? 50;
-  // saves take at most about a fifth of the time between them
-  const minSave = Math.ceil((saveSec * 4) / step / logInterval) * logInterval;
+  // saves and evaluations take at most about a fifth of the time between them
+  const minSave = Math.ceil(((saveSec + evalSec0(evalExamples)) * 4) / step / logInterval) *
+    logInterval;
   const saveInterval = Math.max(
     logInterval,
     minSave,
     Math.round(Math.min(totalSteps, firstGuess) / rng.float(2.2, 4) / logInterval) * logInterval,
   );
   const evalInterval = saveInterval;
-  const evalExamples = Math.max(
-    world,
-    Math.min(Math.round(numExamples * evalFrac), Math.floor(8 / evalSecPerEx)),
-  );
   const evalSec = evalSec0(evalExamples);
   let startStep = 0;
   if (totalSteps > firstGuess) {
@@ -765,16 +988,25 @@ function drawHf(rng: Rng): Scenario | null {
       finalSec,
       exportSec,
       numExamples,
-      epochs,
+      epochs: epochsShown,
       stepsPerEpoch,
+      endStep: totalSteps,
+      exitInterval: null,
+      maxSteps,
       budgetMs: budgetSec * 1000,
     },
     step,
     (a, b) => savePointsOf(a, b, saveInterval),
-    loadSec + (10 * model.params) / writeRate + 14,
+    startupSec + 24,
+    {
+      nodes,
+      gpusPerNode: gpu.gpusPerNode,
+      bucketNumel: 25 * 2 ** 20 / 4,
+      timeoutSec: distTimeoutSec,
+      nvlink: hasNvlink(gpu),
+    },
   );
   if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;
-  if (plan.failure) plan.failure.node = rng.int(0, nodes - 1);
   const peakLr = rng.pick([1e-5, 2e-5, 2e-5, 5e-6, 3e-5]);
   const warmupSteps = Math.max(0, Math.round(totalSteps * rng.pick([0, 0.03, 0.05, 0.1])));
   const kind = rng.weighted(["cosine", "linear", "cosine_with_min_lr"] as const, [0.5, 0.35, 0.15]);
@@ -785,19 +1017,19 @@ function drawHf(rng: Rng): Scenario | null {
     warmup: warmupSteps,
     decaySteps: totalSteps,
   };
-  const start = rng.float(1.5, 2.5);
+  const levels = finetuneLevels(rng, model, dataset);
   const curves: CurveParams = {
     kind: "finetune",
     params: model.params,
     tokensPerStep: tokens,
     offset: 0,
-    start,
-    end: start * rng.float(0.45, 0.7),
+    start: levels.start,
+    end: levels.end,
     tau: Math.max(2, totalSteps * rng.float(0.02, 0.08)),
     gamma: rng.float(0.6, 1.1),
     stepsPerEpoch,
-    epochs,
-    epochDrop: epochs > 1 ? rng.float(0.06, 0.2) : 0,
+    epochs: epochsShown,
+    epochDrop: epochsShown > 1 ? rng.float(0.06, 0.2) * levels.end : 0,
     totalSteps,
     noiseSd: rng.float(0.03, 0.08),
     rho: rng.float(0.2, 0.5),
@@ -816,6 +1048,7 @@ function drawHf(rng: Rng): Scenario | null {
     flavour: "hf",
     model,
     dataset,
+    blend: [{ dataset, weight: 1 }],
     cluster: makeCluster(rng, gpu, nodes, versions),
     precision,
     parallel: {
@@ -846,6 +1079,7 @@ function drawHf(rng: Rng): Scenario | null {
       `out/${tag}-${dsTag}`,
     ),
     lossScale: precision === "fp16" ? 65536 : 1,
+    timeoutSec: distTimeoutSec,
   };
 }
 
@@ -872,7 +1106,10 @@ function drawDeepspeed(rng: Rng): Scenario | null {
   let sharding: "zero2" | "zero3" = "zero2";
   let mem: RankMemory | null = null;
   let mbs = 0;
-  for (const z of ["zero2", "zero3"] as const) {
+  const stages = model.params >= 6e9 && rng.chance(0.35)
+    ? (["zero3", "zero2"] as const)
+    : (["zero2", "zero3"] as const);
+  for (const z of stages) {
     for (const b of [8, 4, 2, 1]) {
       const m = shardedMemory(model, { sharding: z, dp: world, mbs: b, seq, checkpointing: true });
       if (m.peak <= cap * 0.85) {
@@ -940,11 +1177,12 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     budgetSec,
   }) - 1;
   if (w < 15) return null;
+  // a fixed count for this dataset, tokenizer and block size (a corpus is read up to 50B tokens)
+  const numExamples = trainBlocks(dataset, model, seq, 5e10);
+  const lenDl = Math.ceil(Math.ceil(numExamples / world) / mbs);
+  const stepsPerEpoch = Math.max(1, Math.ceil(lenDl / gradAccum));
   let totalSteps: number;
-  let epochs = 1;
-  let numExamples: number;
-  const blocks = Math.floor(Math.min(dataset.tokens, 5e10) / seq);
-  if (continued || blocks / global > w * 3) {
+  if (continued) {
     totalSteps = niceRound(w * rng.float(2, 20), [
       500,
       1000,
@@ -958,17 +1196,13 @@ function drawDeepspeed(rng: Rng): Scenario | null {
       10000,
     ]);
     if (totalSteps <= w) totalSteps = w;
-    numExamples = Math.min(blocks, totalSteps * global * rng.int(2, 20));
   } else {
-    epochs = rng.pick([1, 2]);
-    numExamples = Math.min(blocks, Math.floor((w / epochs) * global));
-    totalSteps = 0;
+    totalSteps = rng.pick([1, 2]) * stepsPerEpoch;
+    if (totalSteps > w * 8) totalSteps = Math.round(w * rng.float(1, 6));
   }
-  const lenDl = Math.ceil(Math.ceil(numExamples / world) / mbs);
-  const stepsPerEpoch = Math.max(1, Math.ceil(lenDl / gradAccum));
-  if (totalSteps === 0) totalSteps = epochs * stepsPerEpoch;
   if (totalSteps < 10) return null;
-  epochs = Math.ceil(totalSteps / stepsPerEpoch);
+  const epochs = Math.ceil(totalSteps / stepsPerEpoch);
+  if (epochs > 4) return null;
   let startStep = 0;
   if (totalSteps > w) startStep = Math.ceil((totalSteps - w) / saveInterval) * saveInterval;
   if (startStep >= totalSteps) return null;
@@ -989,20 +1223,33 @@ function drawDeepspeed(rng: Rng): Scenario | null {
       finalSec,
       exportSec,
       numExamples,
+      maxSteps: totalSteps,
       epochs,
       stepsPerEpoch,
+      endStep: totalSteps,
+      exitInterval: null,
       budgetMs: budgetSec * 1000,
     },
     step,
     (a, b) => savePointsOf(a, b, saveInterval),
-    loadSec + 20,
+    startupSec + loadSec + 12,
+    {
+      nodes,
+      gpusPerNode: gpu.gpusPerNode,
+      bucketNumel: 500_000_000,
+      timeoutSec: 1800,
+      nvlink: hasNvlink(gpu),
+    },
   );
   if (plan.estimateMs > 285_000 || plan.estimateMs < 75_000) return null;
-  if (plan.failure) plan.failure.node = rng.int(0, nodes - 1);
   const peakLr = continued ? rng.pick([1e-4, 5e-5, 3e-5]) : rng.pick([1e-5, 2e-5, 5e-6]);
   const warmup = Math.max(1, Math.round(totalSteps * rng.pick([0.01, 0.03, 0.05])));
   const kind = rng.weighted(["cosine", "linear"] as const, [0.7, 0.3]);
-  const start = continued ? rng.float(2.0, 2.7) : rng.float(1.5, 2.4);
+  // continued pretraining starts where the base model's pretraining left it on this domain
+  const base = chinchilla(model.params, 2e12) + pretrainOffset(dataset, model);
+  const levels = continued
+    ? { start: base + rng.float(0.08, 0.3), end: base + rng.float(-0.06, 0.04) }
+    : finetuneLevels(rng, model, dataset);
   const versions = drawVersions(rng, gpu);
   const tag = modelTag(model);
   const dsTag = dataset.id.split("/").pop()!.toLowerCase().replace(/[^a-z0-9.-]/g, "");
@@ -1010,6 +1257,7 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     flavour: "deepspeed",
     model,
     dataset,
+    blend: [{ dataset, weight: 1 }],
     cluster: makeCluster(rng, gpu, nodes, versions),
     precision,
     parallel: { tp: 1, pp: 1, dp: world, sharding, recompute: "checkpointing" },
@@ -1025,13 +1273,13 @@ function drawDeepspeed(rng: Rng): Scenario | null {
       params: model.params,
       tokensPerStep: tokens,
       offset: 0,
-      start,
-      end: start - (continued ? rng.float(0.12, 0.35) : start * rng.float(0.3, 0.5)),
+      start: levels.start,
+      end: levels.end,
       tau: Math.max(2, totalSteps * rng.float(0.01, 0.05)),
       gamma: rng.float(0.5, 1),
       stepsPerEpoch,
       epochs,
-      epochDrop: epochs > 1 ? rng.float(0.05, 0.15) : 0,
+      epochDrop: epochs > 1 ? rng.float(0.05, 0.15) * levels.end : 0,
       totalSteps,
       noiseSd: rng.float(0.015, 0.05),
       rho: rng.float(0.2, 0.6),
@@ -1046,6 +1294,7 @@ function drawDeepspeed(rng: Rng): Scenario | null {
     valGap: rng.float(0.01, 0.05),
     plan,
     versions,
+    timeoutSec: 1800,
     names: names(
       rng,
       model,
@@ -1059,8 +1308,36 @@ function drawDeepspeed(rng: Rng): Scenario | null {
   };
 }
 
+/**
+ * A pretraining mixture: often the main corpus alone, sometimes with code and
+ * math corpora mixed in (Megatron's `--data-path w1 p1 w2 p2 ...`), each part
+ * read at most four times over `tokens`.
+ */
+function drawBlend(rng: Rng, main: DatasetSpec, m: ModelSpec, tokens: number): BlendPart[] {
+  if (!rng.chance(0.4)) return [{ dataset: main, weight: 1 }];
+  // other domains than the main corpus, one corpus per domain
+  const others: DatasetSpec[] = [];
+  for (const d of rng.shuffle(DATASETS.filter((x) => x.kind === "pretrain"))) {
+    if (d.domain !== main.domain && !others.some((o) => o.domain === d.domain)) others.push(d);
+  }
+  others.splice(rng.int(1, 2));
+  const w0 = rng.pick([0.55, 0.6, 0.65, 0.7, 0.75, 0.8]);
+  const parts: BlendPart[] = [{ dataset: main, weight: w0 }];
+  let left = Number((1 - w0).toFixed(2));
+  others.forEach((d, i) => {
+    const w = i === others.length - 1
+      ? left
+      : Number((left * rng.pick([0.5, 0.6, 0.7])).toFixed(2));
+    left = Number((left - w).toFixed(2));
+    parts.push({ dataset: d, weight: w });
+  });
+  const ok = parts.every((p) => tokens * p.weight <= 4 * corpusTokens(p.dataset, m)) &&
+    parts.every((p) => p.weight > 0);
+  return ok ? parts : [{ dataset: main, weight: 1 }];
+}
+
 /** Megatron's tokenized corpus prefix for a dataset. */
-function dataPathFor(d: DatasetSpec): string {
+export function dataPathFor(d: DatasetSpec): string {
   const slug = d.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   return `/lustre/data/${slug}/${slug.replace(/-/g, "_")}_text_document`;
 }

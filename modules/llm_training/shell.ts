@@ -161,13 +161,21 @@ export async function runSummary(run: Run, s: JobStats): Promise<void> {
   row("parallelism", shard);
   row(
     "precision",
-    sc.precision === "bf16"
-      ? "bf16 mixed precision (fp32 master weights)"
-      : `fp16 mixed precision, dynamic loss scale ${sc.lossScale}`,
+    sc.precision === "fp16"
+      ? `fp16 mixed precision, dynamic loss scale ${sc.lossScale}`
+      : sc.flavour === "hf"
+      ? "bf16 autocast (fp32 weights and Adam states)"
+      : sc.flavour === "megatron"
+      ? "bf16 (fp32 main params and grads in the distributed optimizer)"
+      : "bf16 (fp32 master weights in the ZeRO optimizer)",
   );
   row(
     "data",
-    `${sc.dataset.name} · seq ${sc.batch.seq} · global batch ${sc.batch.global} (${
+    `${
+      sc.blend.length > 1
+        ? sc.blend.map((b) => `${b.dataset.name} (${Math.round(b.weight * 100)}%)`).join(" + ")
+        : sc.dataset.name
+    } · seq ${sc.batch.seq} · global batch ${sc.batch.global} (${
       commas(sc.batch.tokensPerStep)
     } tokens/step)`,
   );
@@ -238,9 +246,11 @@ export async function runSummary(run: Run, s: JobStats): Promise<void> {
   row("checkpoint", `${s.ckptDir} (${humanSize(s.ckptBytes)})`);
   row(
     "export",
-    `${s.exportDir} (${s.exportFormat}, ${s.exportFiles} file${s.exportFiles === 1 ? "" : "s"}, ${
-      humanSize(s.exportBytes)
-    })`,
+    s.exportDir === ""
+      ? s.exportFormat
+      : `${s.exportDir} (${s.exportFormat}, ${s.exportFiles} file${
+        s.exportFiles === 1 ? "" : "s"
+      }, ${humanSize(s.exportBytes)})`,
   );
   row("incidents", s.incidents.length === 0 ? "none" : s.incidents[0]!);
   for (const i of s.incidents.slice(1)) row("", i);

@@ -30,10 +30,10 @@ export function sparkline(values: readonly number[], width = 40): string {
   );
 }
 
-/** A summary value as wandb prints it. */
+/** A summary value as wandb prints it (pass integers as strings). */
 export function summaryValue(v: number | string): string {
+  // floats are rounded to 5 decimals (`0.0` stays a float); integers come as strings
   if (typeof v === "string") return v;
-  if (Number.isInteger(v)) return String(v);
   return pyRound(v, 5);
 }
 
@@ -42,8 +42,8 @@ export function runFolder(run: Run, started: Date): string {
   return `run-${compactStamp(started)}-${run.sc.names.wandbId}`;
 }
 
-/** The start block (rank 0). */
-export function wandbStart(run: Run, resumed: boolean): Date {
+/** The start block; `dir` is where the run folder goes (default: the working directory). */
+export function wandbStart(run: Run, resumed: boolean, dir?: string): Date {
   const n = run.sc.names;
   const v = run.sc.versions.wandb;
   const started = run.wall();
@@ -59,8 +59,8 @@ export function wandbStart(run: Run, resumed: boolean): Date {
   run.line(`wandb: Tracking run with wandb version ${v}`);
   run.line(
     `wandb: Run data is saved locally in ${
-      n.workdir.replace("~", `/home/${run.sc.cluster.user}`)
-    }/wandb/${runFolder(run, started)}`,
+      dir ?? `${n.workdir.replace("~", `/home/${run.sc.cluster.user}`)}/wandb`
+    }/${runFolder(run, started)}`,
   );
   run.line("wandb: Run `wandb offline` to turn off syncing.");
   run.line(`wandb: ${resumed ? "Resuming" : "Syncing"} run ${n.runName}`);
@@ -75,6 +75,7 @@ export function wandbEnd(
   started: Date,
   history: ReadonlyMap<string, readonly number[]>,
   summary: ReadonlyMap<string, number | string>,
+  dir = "./wandb",
 ): void {
   const n = run.sc.names;
   const base = `https://wandb.ai/${n.wandbEntity}/${n.wandbProject}`;
@@ -97,5 +98,5 @@ export function wandbEnd(
       run.rng.int(0, 2)
     } artifact file(s) and 0 other file(s)`,
   );
-  run.line(`wandb: Find logs at: ./wandb/${runFolder(run, started)}/logs`);
+  run.line(`wandb: Find logs at: ${dir}/${runFolder(run, started)}/logs`);
 }
