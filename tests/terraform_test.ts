@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { elapsedTag, goDuration, terraform } from "../modules/terraform.ts";
+import data from "../data/terraform.json" with { type: "json" };
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
@@ -120,6 +121,123 @@ Deno.test("terraform: plan, apply events and Apply complete agree over many seed
       assert.equal(at, column, `seed ${seed}: misaligned ${l}`);
     }
   }
+});
+
+/** Minutes a managed database or cluster really takes to create, at least and at most. */
+const SLOW_TYPES: Record<string, [number, number]> = {
+  aws_db_instance: [4, 18],
+  aws_elasticache_replication_group: [5, 18],
+  azurerm_kubernetes_cluster: [4, 12],
+  azurerm_postgresql_flexible_server: [4, 18],
+  google_container_cluster: [5, 14],
+  google_sql_database_instance: [4, 19],
+};
+
+/** The output name → resource type table, read from the data. */
+const OUTPUT_TYPES = new Map(
+  Object.values(data.outputs).flat().map(([name, type]) => [name!, type!] as const),
+);
+
+Deno.test("terraform: one world per run: ids, names, outputs and durations agree", async () => {
+  let slowSeen = 0;
+  for (const seed of Array.from({ length: 120 }, (_, i) => i + 1)) {
+    const run = await captureModule(terraform, { seed, cols: 100 });
+    const lines = run.output.split("\n");
+    const idsOf = new Map<string, Set<string>>();
+    const note = (addr: string, id: string) => {
+      const set = idsOf.get(addr) ?? new Set();
+      idsOf.set(addr, set.add(id));
+    };
+    for (const l of lines) {
+      const m = l.match(
+        /^(\S+): (?:Refreshing state\.\.\.|Modifying\.\.\.|Destroying\.\.\.) \[id=(.+)\]$/,
+      ) ??
+        l.match(/^(\S+): (?:Creation|Modifications) complete after \S+ \[id=(.+)\]$/) ??
+        l.match(/^(\S+): Read complete after \S+ \[id=(.+)\]$/);
+      if (m) note(m[1]!, m[2]!);
+    }
+    const headers = lines.map((l) => l.match(/^ {2}# (\S+) (will be|must be) (\S+)/)).filter((m) =>
+      m !== null
+    );
+    // An existing resource keeps its id through refresh and change; a replacement gets a new one.
+    for (const [addr, ids] of idsOf) {
+      const replaced = headers.some((h) => h[1] === addr && h[3] === "replaced");
+      assert.ok(ids.size <= (replaced ? 2 : 1), `seed ${seed}: ${addr} has ids ${[...ids]}`);
+    }
+    // Plan blocks are sorted by address, as Terraform sorts resource changes.
+    const addrs = headers.map((h) => h[1]!);
+    assert.deepEqual(addrs, [...addrs].sort(), `seed ${seed}: plan order`);
+
+    // Outputs refer to resources the stack has after apply, with the same ids.
+    const destroyed = new Set(headers.filter((h) => h[3] === "destroyed").map((h) => h[1]!));
+    const live = [...idsOf.keys(), ...addrs].filter((a) =>
+      !destroyed.has(a) && !a.startsWith("data.")
+    );
+    const outputs = lines.slice(lines.indexOf("Outputs:") + 1).map((l) =>
+      l.match(/^(\w+) = "(.*)"$/)
+    )
+      .filter((m) => m !== null);
+    assert.equal(lines.includes("Outputs:"), outputs.length > 0, `seed ${seed}: Outputs block`);
+    const allIds = [...idsOf.values()].flatMap((s) => [...s]);
+    for (const [, name, value] of outputs) {
+      const type = OUTPUT_TYPES.get(name!);
+      assert.ok(type, `seed ${seed}: unknown output ${name}`);
+      assert.ok(
+        live.some((a) => a.split(".").includes(type)),
+        `seed ${seed}: output ${name} without a live ${type}`,
+      );
+      if (/_id$|^bucket_name$|^queue_url$|self_link$/.test(name!)) {
+        assert.ok(allIds.some((id) => value!.endsWith(id)), `seed ${seed}: ${name} = ${value}`);
+      }
+    }
+
+    // One bucket, one suffix; one IAM role in the plan and the id; one hosted zone; one AMI.
+    const s3 = new Set(
+      [...idsOf].filter(([a]) => /aws_s3_bucket/.test(a)).flatMap(([, ids]) => [...ids]),
+    );
+    assert.ok(s3.size <= 1, `seed ${seed}: buckets ${[...s3]}`);
+    const planRoles = [...run.output.matchAll(/role += "roles\/([\w.]+)"/g)].map((m) => m[1]);
+    const idRoles = allIds.map((id) => id.match(/\/roles\/([\w.]+)\/serviceAccount:/)?.[1])
+      .filter((r) => r !== undefined);
+    for (const r of idRoles) {
+      assert.ok(planRoles.length === 0 || planRoles.includes(r), `seed ${seed}: role ${r}`);
+    }
+    const zone = idsOf.get("data.aws_route53_zone.primary");
+    for (const [a, ids] of idsOf) {
+      if (!a.includes("aws_route53_record") || !zone) continue;
+      for (const id of ids) assert.ok(id.startsWith(`${[...zone][0]}_`), `seed ${seed}: ${id}`);
+    }
+    const ami = idsOf.get("data.aws_ami.ubuntu");
+    for (const m of run.output.matchAll(/\+ ami +\S* = "(ami-\w+)"/g)) {
+      assert.ok(ami?.has(m[1]!), `seed ${seed}: instance AMI ${m[1]} is not the data source's`);
+    }
+    // The Azure client config id is the base64 of its ids, with the run's subscription.
+    const client = idsOf.get("data.azurerm_client_config.current");
+    if (client) {
+      const text = atob([...client][0]!);
+      const sub = text.match(/subscriptionId=([0-9a-f-]{36});/)?.[1];
+      assert.ok(text.startsWith("clientConfigs/clientId=") && sub, `seed ${seed}: ${text}`);
+      for (const id of allIds.filter((i) => i.startsWith("/subscriptions/"))) {
+        assert.ok(id.startsWith(`/subscriptions/${sub}`), `seed ${seed}: ${id}`);
+      }
+    }
+    // GCP names allow no underscores.
+    for (const m of run.output.matchAll(/firewalls\/(\S+?)\]/g)) {
+      assert.match(m[1]!, /^[a-z][-a-z0-9]*$/, `seed ${seed}`);
+    }
+
+    // Managed databases and clusters take the minutes they really take.
+    for (const l of lines) {
+      const m = l.match(/^(?:module\.\w+\.)?(\w+)\.\S+: Creation complete after (\S+)/);
+      const range = m && SLOW_TYPES[m[1]!];
+      if (!range) continue;
+      slowSeen++;
+      const s = goSeconds(m[2]!);
+      assert.ok(s >= range[0] * 60 && s <= range[1] * 60, `seed ${seed}: ${l}`);
+    }
+    assert.ok(run.pretendMs <= terraform.maxDurationMs!, `seed ${seed}: ${run.pretendMs} ms`);
+  }
+  assert.ok(slowSeen >= 10, `only ${slowSeen} slow resources in 120 seeds`);
 });
 
 Deno.test("terraform snapshot, seed 1 at 80 columns", async (t) => {
