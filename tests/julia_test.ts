@@ -6,7 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { julia } from "../modules/julia.ts";
+import { closure, julia, REGISTRY, STDLIBS } from "../modules/julia.ts";
+import data from "../data/julia.json" with { type: "json" };
 import { captureModule } from "./harness.ts";
 
 Deno.test("julia pkg> add: installs, diffs and the precompile summary agree", async () => {
@@ -38,7 +39,7 @@ Deno.test("julia pkg> add: installs, diffs and the precompile summary agree", as
     const allNames = all.map((m) => m[2]!);
     assert.deepEqual(
       allNames,
-      [...allNames].sort((a, b) => a.localeCompare(b, "en")),
+      [...allNames].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
       "manifest sorted",
     );
     const nonStd = all.filter((m) => names.includes(`${m[2]} ${m[3]}`));
@@ -65,6 +66,79 @@ Deno.test("julia pkg> add: installs, diffs and the precompile summary agree", as
       "elapsed covers the longest package",
     );
   }
+});
+
+Deno.test("julia: the package table holds real-form, distinct UUIDs and closed dependency sets", () => {
+  const uuids = new Set<string>();
+  for (const p of [...REGISTRY.values(), ...STDLIBS.values()]) {
+    assert.match(p.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, p.name);
+    assert.ok(!uuids.has(p.uuid), `${p.name}: UUID used twice`);
+    uuids.add(p.uuid);
+  }
+  // Every dependency is in the table, or a standard library deliberately not printed.
+  for (const p of REGISTRY.values()) {
+    for (const d of p.deps) {
+      assert.ok(
+        REGISTRY.has(d) || STDLIBS.has(d) || data.unprintedStdlibs.includes(d),
+        `${p.name} needs ${d}`,
+      );
+    }
+  }
+  for (const t of data.targets.flat()) assert.ok(REGISTRY.has(t), t);
+});
+
+Deno.test("julia: one world per add: closure, UUIDs, versions and precompile order agree", async () => {
+  const seconds = data.precompileSeconds as unknown as Record<string, [number, number]>;
+  let heavy = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const run = await captureModule(julia, { seed });
+    const lines = run.output.split("\n");
+    // Pkg prints no progress bars in a pipe.
+    assert.ok(!/[━╸╺]/.test(run.output), `seed ${seed}: a progress bar in plain mode`);
+    const targets = lines.find((l) => l.startsWith("(@v1.12) pkg> add "))!.split(" ").slice(3);
+    const world = closure(targets);
+    const manifest = lines.indexOf("    Updating `~/.julia/environments/v1.12/Manifest.toml`");
+    const pre = lines.indexOf("Precompiling packages...");
+    const diff = lines.slice(manifest + 1, pre).map((l) =>
+      l.match(/^ {2}\[([0-9a-f]{8})\] \+ (\S+) v(\S+)$/)!
+    );
+    // The Manifest diff is the targets' dependency closure, each with its registry UUID and version.
+    assert.deepEqual(diff.map((m) => m[2]), world.map((p) => p.name), `seed ${seed}`);
+    for (const [, uuid, name, version] of diff) {
+      const p = REGISTRY.get(name!) ?? STDLIBS.get(name!);
+      assert.ok(p && p.uuid.startsWith(uuid!) && p.version === version, `seed ${seed}: ${name}`);
+    }
+    for (const l of lines.filter((l) => l.startsWith("   Installed "))) {
+      const [, name, version] = l.match(/Installed (\S+) ─+ v(\S+)$/)!;
+      assert.equal(REGISTRY.get(name!)?.version, version, `seed ${seed}: ${l}`);
+    }
+    // A package finishes precompiling after its dependencies; heavy ones take their real time.
+    const doneAt = new Map<string, number>();
+    lines.forEach((l, i) => {
+      const m = l.match(/^ *(\d+\.\d) ms {2}✓ (.+)$/);
+      if (!m) return;
+      const name = m[2]!;
+      doneAt.set(name, i);
+      const range = seconds[name];
+      if (range) {
+        heavy++;
+        const s = Number(m[1]) / 1000;
+        assert.ok(s >= range[0] && s <= range[1], `seed ${seed}: ${l}`);
+      }
+      if (name.includes(" → ")) {
+        assert.ok(world.some((p) => p.name === name.split(" → ")[0]), `seed ${seed}: ${name}`);
+      } else {
+        assert.ok(world.some((p) => p.name === name && !p.stdlib), `seed ${seed}: ${name}`);
+      }
+    });
+    for (const [name, at] of doneAt) {
+      for (const d of REGISTRY.get(name)?.deps ?? []) {
+        if (doneAt.has(d)) assert.ok(doneAt.get(d)! < at, `seed ${seed}: ${name} before ${d}`);
+      }
+    }
+    assert.ok(run.pretendMs <= julia.maxDurationMs!, `seed ${seed}: ${run.pretendMs}`);
+  }
+  assert.ok(heavy >= 60, `only ${heavy} heavy packages timed`);
 });
 
 Deno.test("julia in a terminal shows the live precompile bar and a finished line", async () => {
