@@ -15,7 +15,7 @@
  */
 
 import data from "../data/ansible.json" with { type: "json" };
-import { pad } from "../core/format.ts";
+import { hms, pad, ymd } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -279,11 +279,7 @@ function failureJson(
     const ms = rng.int(3, 2400);
     const start = new Date(wall.getTime() - ms);
     const stamp = (d: Date) =>
-      `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${
-        pad(d.getUTCHours())
-      }:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${
-        String(d.getUTCMilliseconds() * 1000 + rng.int(0, 999)).padStart(6, "0")
-      }`;
+      `${ymd(d)} ${hms(d)}.${pad(d.getUTCMilliseconds() * 1000 + rng.int(0, 999), 6)}`;
     const stderr = rng.pick([
       "Fatal: config file already exists",
       "Error: could not connect to server: Connection refused",
