@@ -37,6 +37,17 @@ interface ResourceType {
   module?: string;
   /** Types this one cannot exist without (a bucket for its versioning). */
   needs?: string[];
+  /** Nested blocks (`template { containers { … } }`). */
+  blocks?: NestedBlock[];
+  /** Attributes and blocks that depend on the resource's label (a firewall's rules). */
+  byName?: Record<string, { attrs?: string[][]; blocks?: NestedBlock[] }>;
+}
+
+/** A nested block of a resource, as the plan shows it. */
+export interface NestedBlock {
+  name: string;
+  attrs: string[][];
+  blocks?: NestedBlock[];
 }
 
 /** What the plan does to one resource instance. */
@@ -63,6 +74,8 @@ export interface PlannedResource {
   mutable: string[] | undefined;
   /** The resource's own words (name, label forms, id) for outputs that refer to it. */
   own: Record<string, string>;
+  /** Its nested blocks, with the run's words filled in. */
+  blocks: NestedBlock[];
 }
 
 /** One scheduled change during apply. */
@@ -162,6 +175,8 @@ function runWords(rng: Rng, provider: string): Record<string, string> {
     s3name: rng.pick(data.words.s3names),
     s3hex: rng.hex(8),
     iamrole: rng.pick(data.words.iamroles),
+    imagetag: rng.pick(data.words.imagetags),
+    maxinst: String(rng.pick([3, 5, 10, 20])),
     sa: rng.pick(data.words.sas),
     // azurerm_client_config's id is the base64 of its four ids.
     clientcfg: btoa(
@@ -274,7 +289,16 @@ export function planStack(rng: Rng): {
       const base = `${type.type}.${label}${index !== undefined ? `[${index}]` : ""}`;
       const addr = useModules && type.module ? `module.${type.module}.${base}` : base;
       const id = fill(type.id, own);
-      const attrs: [string, string][] = type.attrs.map(([k, v]) => [k!, fill(v!, own)]);
+      const specific = type.byName?.[name];
+      const attrs: [string, string][] = [...type.attrs, ...(specific?.attrs ?? [])]
+        .map(([k, v]) => [k!, fill(v!, own)] as [string, string])
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      const fillBlock = (b: NestedBlock): NestedBlock => ({
+        name: b.name,
+        attrs: b.attrs.map(([k, v]) => [k!, fill(v!, own)]),
+        blocks: (b.blocks ?? []).map(fillBlock),
+      });
+      const blocks = [...(type.blocks ?? []), ...(specific?.blocks ?? [])].map(fillBlock);
       const filled = (v: string[] | undefined) => v?.map((x) => fill(x, own));
       resources.push({
         addr,
@@ -288,6 +312,7 @@ export function planStack(rng: Rng): {
         force: filled(type.force),
         mutable: filled(type.mutable),
         own: { ...own, id },
+        blocks,
       });
     }
   }
@@ -410,9 +435,32 @@ class PlanPrinter {
     return s;
   }
 
-  /** Colours the `+` signs inside a multi-line value (nested blocks). */
-  value(v: string): string {
-    return v.replace(/\n(\s*)\+ /g, (_, sp: string) => `\n${sp}${this.symbol("+")} `);
+  /** Colours the `+` signs inside a multi-line value, shifted right for a nested row. */
+  value(v: string, shift = 0): string {
+    return v.replace(/\n/g, `\n${" ".repeat(shift)}`)
+      .replace(/\n(\s*)\+ /g, (_, sp: string) => `\n${sp}${this.symbol("+")} `);
+  }
+
+  /** The note an in-place update or a replacement prints for nested blocks it leaves alone. */
+  hiddenBlocks(r: PlannedResource): string[] {
+    const n = r.blocks.length;
+    return n === 0 ? [] : ["", `        # (${n} unchanged block${n === 1 ? "" : "s"} hidden)`];
+  }
+
+  /** A nested block being created: its attributes, then its own blocks, each after a blank line. */
+  nested(b: NestedBlock, indent: number): string[] {
+    const pad = " ".repeat(indent);
+    const rows = [...b.attrs].sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
+    const w = Math.max(0, ...rows.map(([k]) => k!.length));
+    const lines = [`${pad}${this.symbol("+")} ${b.name} {`];
+    for (const [k, v] of rows) {
+      lines.push(`${pad}    ${this.symbol("+")} ${k!.padEnd(w)} = ${this.value(v!, indent - 2)}`);
+    }
+    for (const child of [...(b.blocks ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1))) {
+      lines.push("", ...this.nested(child, indent + 4));
+    }
+    lines.push(`${pad}  }`);
+    return lines;
   }
 
   tagLines(sign: string, tags: [string, string][], indent: string): string[] {
@@ -450,6 +498,10 @@ class PlanPrinter {
       }
       rows.sort((a, b) => (a.k < b.k ? -1 : 1));
       lines.push(...rows.map((row) => row.text));
+      // Nested blocks follow the attributes, sorted by type, each after a blank line.
+      for (const b of [...r.blocks].sort((x, y) => (x.name < y.name ? -1 : 1))) {
+        lines.push("", ...this.nested(b, 6));
+      }
     } else if (r.action === "update") {
       lines.push(`  ${bold(`# ${r.addr}`)} will be updated in-place`);
       lines.push(`  ${this.symbol("~")} ${head}`);
@@ -480,6 +532,7 @@ class PlanPrinter {
       if (hidden > 0) {
         lines.push(`        # (${hidden} unchanged attribute${hidden === 1 ? "" : "s"} hidden)`);
       }
+      lines.push(...this.hiddenBlocks(r));
     } else if (r.action === "destroy") {
       lines.push(`  ${bold(`# ${r.addr}`)} will be ${bold(red("destroyed"))}`);
       lines.push(`  # (because ${r.addr} is not in configuration)`);
@@ -504,6 +557,7 @@ class PlanPrinter {
       lines.push(`      ${this.symbol("~")} ${"id".padEnd(w)} = "${r.id}" -> (known after apply)`);
       const hidden = r.attrs.length - 1 + (tagged ? 2 : 0);
       lines.push(`        # (${hidden} unchanged attributes hidden)`);
+      lines.push(...this.hiddenBlocks(r));
     }
     lines.push("    }");
     return lines;

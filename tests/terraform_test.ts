@@ -221,6 +221,21 @@ Deno.test("terraform: one world per run: ids, names, outputs and durations agree
         assert.ok(id.startsWith(`/subscriptions/${sub}`), `seed ${seed}: ${id}`);
       }
     }
+    // Every brace, bracket and parenthesis of the plan closes two columns right of its opener's
+    // sign (a bare `{` of a jsonencode value closes in its own column).
+    const open: number[] = [];
+    const plan = lines.slice(lines.indexOf("Terraform will perform the following actions:"));
+    for (const l of plan.slice(0, plan.findIndex((x) => x.startsWith("Plan: ")))) {
+      const indent = l.startsWith("-/+") ? 2 : l.search(/\S/);
+      if (/^\s*[}\])],?$/.test(l)) {
+        assert.equal(
+          indent,
+          (open.pop() ?? -9) + 2,
+          `seed ${seed}: misplaced ${JSON.stringify(l)}`,
+        );
+      } else if (/[{[(]$/.test(l)) open.push(/^\s*[-+~]/.test(l) ? indent : indent - 2);
+    }
+    assert.equal(open.length, 0, `seed ${seed}: unclosed blocks`);
     // GCP names allow no underscores.
     for (const m of run.output.matchAll(/firewalls\/(\S+?)\]/g)) {
       assert.match(m[1]!, /^[a-z][-a-z0-9]*$/, `seed ${seed}`);
