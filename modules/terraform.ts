@@ -728,7 +728,8 @@ export const terraform: Module = {
   name: "terraform",
   signature: "terraform apply",
   about: "Plan and apply cloud infrastructure with Terraform",
-  // A managed database or cluster takes up to about 18 minutes, and may wait on a gateway.
-  maxDurationMs: 40 * 60_000,
+  // A managed database or cluster takes up to about 18 minutes and may wait on a load balancer
+  // or gateway (at most two slow resources a stack): about 25 minutes at worst, 19 in 1500 seeds.
+  maxDurationMs: 30 * 60_000,
   run,
 };
