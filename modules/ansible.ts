@@ -187,7 +187,7 @@ function planPlaybook(rng: Rng): Playbook {
   if (rng.chance(0.6)) {
     const common = data.plays.find((p) => p.group === "all")!;
     plays.push({
-      name: common.name,
+      name: rng.pick(common.names ?? [common.name]),
       hosts: all,
       roles: common.roles.filter(() => rng.chance(0.75)),
       gather: true,
