@@ -296,6 +296,18 @@ Deno.test("docker_build: one project per Dockerfile: base, interpreter, lock and
       }
     }
 
+    // apk installs what was asked; docker-php-ext-install builds exactly the extensions named.
+    for (const step of vertexLogs(lines, /RUN apk add/).filter((s) => s.logs.length > 0)) {
+      const header = lines.find((l) => l.includes("RUN apk add"))!;
+      const asked = header.match(/--no-cache (.*?) &&/)![1]!.split(" ");
+      const exts = header.match(/docker-php-ext-install (.*)$/)![1]!.split(" ");
+      const installed = step.logs.map((l) => l.match(/^\(\d+\/\d+\) Installing (\S+)/)?.[1])
+        .filter((n) => n !== undefined);
+      for (const a of asked) assert.ok(installed.includes(a), `seed ${seed}: ${a} not installed`);
+      const built = step.logs.map((l) => l.match(/^\+ strip --strip-all modules\/(\w+)\.so$/)?.[1])
+        .filter((n) => n !== undefined);
+      assert.deepEqual(built, exts, `seed ${seed}: extensions built`);
+    }
     // Vite 7 (Rollup 4) names chunks with base64url hashes; npm's audit summary is whole.
     for (const m of run.output.matchAll(/dist\/assets\/[\w-]+?-([\w-]{8})\.(js|css) /g)) {
       vite++;
