@@ -27,6 +27,7 @@ import images from "../data/docker_images.json" with { type: "json" };
 import pypi from "../data/pypi_packages.json" with { type: "json" };
 import { formatBytes } from "../core/format.ts";
 import { Rng as SeededRng } from "../core/rng.ts";
+import { uvElapsed } from "./uv.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Out } from "../core/screen.ts";
 import { createStyle } from "../core/style.ts";
@@ -513,11 +514,6 @@ function pyProject(rng: Rng, name: string, python: string): PyProject {
     locked,
     runtime,
   };
-}
-
-/** uv's elapsed time: `87ms` under a second, `1.52s` above. */
-function uvElapsed(ms: number): string {
-  return ms < 1000 ? `${Math.max(1, Math.round(ms))}ms` : `${(ms / 1000).toFixed(2)}s`;
 }
 
 /** `uv sync --locked --no-install-project --no-dev`: the locked runtime dependencies into a new venv. */
