@@ -14,6 +14,9 @@ import type { Context, Module } from "../core/types.ts";
 
 const PAGE = 4096;
 const PID = 4127;
+/** glibc's first heap (brk) grows in 132 KiB steps; the main stack maps 132 KiB to start. */
+const HEAP_PAGES = 33;
+const STACK_PAGES = 33;
 
 /** A growable little-endian byte buffer. */
 class Bytes {
@@ -68,6 +71,8 @@ interface Proc {
   user: string;
   cwd: string;
   libs: { name: string; base: bigint }[];
+  /** When the process died (UTC); its log lines are from the minutes before. */
+  crashed: Date;
 }
 
 function fill(rng: Rng, proc: Proc, template: string): string {
@@ -76,7 +81,14 @@ function fill(rng: Rng, proc: Proc, template: string): string {
     .replaceAll("{int5}", String(rng.int(10000, 99999)))
     .replaceAll("{user}", proc.user)
     .replaceAll("{cwd}", proc.cwd)
-    .replaceAll("{pid}", String(PID));
+    .replaceAll("{pid}", String(PID))
+    .replaceAll("{ts}", () => logTime(rng, proc.crashed));
+}
+
+/** An RFC 3339 UTC second from the ten minutes before `crashed`, as JSON loggers print it. */
+function logTime(rng: Rng, crashed: Date): string {
+  const at = new Date(crashed.getTime() - rng.int(1, 600) * 1000);
+  return at.toISOString().slice(0, 19) + "Z";
 }
 
 const randomBytes = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.int(0, 255));
@@ -159,14 +171,17 @@ function dataPages(rng: Rng, p: Proc, pages: number): number[] {
   return b.fit(pages * PAGE);
 }
 
-/** A glibc heap: tcache block, then chunks of strings, structs, freed and compressed data. */
-function heapPages(rng: Rng, p: Proc, pages: number): number[] {
+/**
+ * A glibc heap of `pages` pages: tcache block, then `used` pages of chunks (strings,
+ * structs, freed and compressed data), then the top chunk, never touched, all zeros.
+ */
+function heapPages(rng: Rng, p: Proc, used: number, pages: number): number[] {
   const total = pages * PAGE;
   const b = new Bytes();
   b.zeros(8).u64(0x291);
   for (let i = 0; i < 64; i++) b.u16(rng.chance(0.12) ? rng.int(1, 7) : 0);
   for (let i = 0; i < 64; i++) b.u64(rng.chance(0.12) ? heapPtr(rng, p) : 0);
-  const limit = total - PAGE * rng.float(0.2, 0.6);
+  const limit = used * PAGE - PAGE * rng.float(0.2, 0.6);
   while (b.length < limit) {
     const kind = rng.weighted(["string", "struct", "freed", "blob", "zero"], [5, 4, 2, 1, 1]);
     const body = new Bytes();
@@ -191,7 +206,7 @@ function heapPages(rng: Rng, p: Proc, pages: number): number[] {
     b.u64(b.length > 0x290 && rng.chance(0.1) ? rng.int(1, 8) * 16 : 0).u64(size | 1);
     b.raw(body.fit(size - 16));
   }
-  b.u64(0).u64((total - b.length + 0x20000) | 1);
+  b.u64(0).u64((total - b.length) | 1);
   return b.fit(total);
 }
 
@@ -278,7 +293,12 @@ interface Segment {
   bytes: number[];
 }
 
-/** Builds the memory segments of the core (file-backed text ones carry no bytes). */
+/**
+ * Builds the memory segments of the core. As the kernel writes them (default
+ * coredump_filter), writable mappings (anonymous, or file-backed and written to)
+ * are dumped whole, so their bytes span the whole mapping; read-only file-backed
+ * text carries no bytes, only the first page of each ELF image is dumped.
+ */
 function segments(rng: Rng, p: Proc): Segment[] {
   const seg = (vaddr: bigint, memPages: number, flags: number, bytes: number[]) => ({
     vaddr,
@@ -287,11 +307,12 @@ function segments(rng: Rng, p: Proc): Segment[] {
     bytes,
   });
   const dataAt = p.exe + BigInt(rng.int(0x30, 0x200) * PAGE);
+  const dataN = rng.int(1, 2);
   const out: Segment[] = [
     seg(p.exe, 1, 4, elfHeaderPage(rng, p.exe, true)),
     seg(p.exe + 0x1000n, rng.int(8, 40), 5, []),
-    seg(dataAt, 2, 6, dataPages(rng, p, rng.int(1, 2))),
-    seg(p.heap, 33, 6, heapPages(rng, p, rng.int(2, 7))),
+    seg(dataAt, dataN, 6, dataPages(rng, p, dataN)),
+    seg(p.heap, HEAP_PAGES, 6, heapPages(rng, p, rng.int(2, 7), HEAP_PAGES)),
   ];
   for (const lib of p.libs) {
     out.push(seg(lib.base, 1, 4, elfHeaderPage(rng, lib.base, false)));
@@ -311,8 +332,7 @@ function segments(rng: Rng, p: Proc): Segment[] {
       seg(p.libc - BigInt(rng.int(0x40, 0x4000) * PAGE), pages, 6, anonPages(rng, p, pages)),
     );
   }
-  const stackPagesN = rng.int(2, 5);
-  out.push(seg(p.stack, 33, 6, stackPages(rng, p, stackPagesN)));
+  out.push(seg(p.stack, STACK_PAGES, 6, stackPages(rng, p, STACK_PAGES)));
   out.push(
     seg(
       p.stack - 0x2000n,
@@ -420,8 +440,8 @@ function notes(rng: Rng, p: Proc): number[] {
   ];
 }
 
-/** Builds a whole core file for a random process. */
-export function buildCore(rng: Rng): Uint8Array {
+/** Builds a whole core file for a random process that died at `crashed` (UTC). */
+export function buildCore(rng: Rng, crashed: Date): Uint8Array {
   const prog = rng.pick(data.programs);
   const exe = (BigInt(rng.int(0x55, 0x56)) << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
   const libc = (0x7fn << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
@@ -437,6 +457,7 @@ export function buildCore(rng: Rng): Uint8Array {
     stack: (0x7ffn << 36n) | (BigInt(rng.int(0xc000000, 0xfffffef)) << 12n),
     user: rng.pick(data.users),
     cwd: rng.pick(data.workdirs),
+    crashed,
     libs: libNames.map((name, i) => ({
       name,
       base: libc + BigInt(i * rng.int(0x300, 0x900) * PAGE),
@@ -503,7 +524,9 @@ export const memdump: Module = {
   maxDurationMs: 240_000,
   async run(ctx: Context): Promise<void> {
     const { rng, out } = ctx;
-    const lines = hexdumpLines(buildCore(rng));
+    // The core was written moments before hexdump reads it.
+    const utc = ctx.clock.wall().getTime() - ctx.clock.utcOffsetMinutes * 60_000;
+    const lines = hexdumpLines(buildCore(rng, new Date(utc - rng.int(20, 900) * 1000)));
     const target = Math.min(80_000, Math.max(13_000, rng.logNormal(22_000, 0.35)));
     const perLine = target / lines.length;
     let i = 0;

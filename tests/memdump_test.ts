@@ -4,8 +4,17 @@
  */
 
 import assert from "node:assert/strict";
-import { memdump } from "../modules/memdump.ts";
-import { captureModule } from "./harness.ts";
+import { Rng } from "../core/rng.ts";
+import { buildCore, memdump } from "../modules/memdump.ts";
+import { captureModule, TEST_EPOCH_MS } from "./harness.ts";
+
+/** Every JSON log timestamp (`"ts":"…Z"`) in the bytes, in milliseconds. */
+function logTimes(bytes: Uint8Array): number[] {
+  const text = new TextDecoder("latin1").decode(bytes);
+  return [...text.matchAll(/"ts":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"/g)].map((m) =>
+    Date.parse(m[1]!)
+  );
+}
 
 const ROW = /^([0-9a-f]{8}) {2}((?:[0-9a-f]{2} ){8}) ((?:[0-9a-f]{2} ){8}) \|([ -~]{16})\|$/;
 
@@ -74,13 +83,14 @@ Deno.test("memdump bytes are a consistent ELF core: header, PT_NOTE and PT_LOAD 
     assert.equal(phoff, 0x40);
     let expectedOffset = -1;
     let loads = 0;
+    let writable = 0;
     for (let i = 0; i < phnum; i++) {
-      const at = phoff + i * 56;
+      const at: number = phoff + i * 56;
       const type = view.getUint32(at, true);
       const offset: number = Number(view.getBigUint64(at + 8, true));
       const vaddr = view.getBigUint64(at + 16, true);
       const filesz: number = Number(view.getBigUint64(at + 32, true));
-      const memsz = Number(view.getBigUint64(at + 40, true));
+      const memsz: number = Number(view.getBigUint64(at + 40, true));
       if (i === 0) {
         assert.equal(type, 4, "first program header is PT_NOTE");
         let n = offset;
@@ -99,14 +109,53 @@ Deno.test("memdump bytes are a consistent ELF core: header, PT_NOTE and PT_LOAD 
       }
       assert.equal(type, 1, "PT_LOAD");
       assert.equal(offset, expectedOffset, "segments are laid out back to back");
-      assert.ok(filesz <= memsz && filesz % 4096 === 0);
+      const flags = view.getUint32(at + 4, true);
+      assert.ok(filesz % 4096 === 0 && memsz % 4096 === 0);
+      if (flags & 2) {
+        assert.equal(filesz, memsz, `seed ${seed}: writable segment ${i} is dumped whole`);
+        writable++;
+      } else {
+        assert.ok(
+          filesz === 0 || filesz === memsz,
+          `seed ${seed}: segment ${i} ${filesz}/${memsz}`,
+        );
+      }
       assert.ok(vaddr < 0x0000800000000000n, "user-space canonical address");
       expectedOffset += filesz;
       loads++;
     }
     assert.ok(loads >= 5);
+    assert.ok(writable >= 3, `seed ${seed}: data, heap and stack are writable`);
     assert.equal(expectedOffset, bytes.length, "the file ends with the last segment");
   }
+});
+
+Deno.test("memdump heap log lines are stamped in the minutes before the crash", () => {
+  let seen = 0;
+  for (const crashed of [Date.UTC(2025, 10, 2, 23, 59, 30), Date.UTC(2027, 0, 9, 4, 5, 6)]) {
+    for (let seed = 1; seed <= 40; seed++) {
+      for (const t of logTimes(buildCore(new Rng(seed), new Date(crashed)))) {
+        assert.ok(
+          t < crashed && t >= crashed - 600_000,
+          `seed ${seed}: ${new Date(t).toISOString()}`,
+        );
+        seen++;
+      }
+    }
+  }
+  assert.ok(seen > 10, `only ${seen} timestamps in 80 cores`);
+});
+
+Deno.test("memdump's core is from just before the run's own clock", async () => {
+  const times = new Set<number>();
+  for (let seed = 1; seed <= 25; seed++) {
+    const bytes = undump((await captureModule(memdump, { seed })).output.trimEnd().split("\n"));
+    for (const t of logTimes(bytes)) {
+      assert.ok(t < TEST_EPOCH_MS && t > TEST_EPOCH_MS - 30 * 60_000, `seed ${seed}: ${t}`);
+      times.add(t);
+    }
+  }
+  assert.ok(times.size > 3, `timestamps barely vary: ${times.size}`);
 });
 
 Deno.test("memdump snapshot", async (t) => {
