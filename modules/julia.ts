@@ -202,7 +202,8 @@ export const julia: Module = {
     for (const p of fresh) out.line(diffLine(style, p));
     await wait(800);
 
-    await precompile(ctx, fresh.filter((p) => !p.stdlib), added);
+    // The whole environment: a standard library in it can trigger an extension.
+    await precompile(ctx, fresh, added, validCaches(fresh, downloads));
     out.line();
     out.write(style.combine(style.bold, style.blue)(PROMPT));
     await wait(1200);
@@ -223,11 +224,21 @@ export interface PrecompileJob {
 /**
  * Plans parallel precompilation as Julia runs it: each package after its dependencies,
  * each extension after its parent and triggers, at most `workers` at once, every job
- * taking its real time (heavy packages tens of seconds).
+ * taking its real time (heavy packages tens of seconds). `pkgs` is the environment;
+ * packages in `fresh` already have valid caches and are not compiled again, nor is an
+ * extension whose parent and triggers all have them. Returns the jobs and how many
+ * packages and extensions were already precompiled.
  */
-export function planPrecompile(rng: Rng, pkgs: readonly Pkg[], workers: number): PrecompileJob[] {
+export function planPrecompile(
+  rng: Rng,
+  pkgs: readonly Pkg[],
+  workers: number,
+  fresh: ReadonlySet<string> = new Set(),
+): { jobs: PrecompileJob[]; already: number } {
   const names = new Set(pkgs.map((p) => p.name));
+  const compiled = (n: string) => names.has(n) && REGISTRY.has(n) && !fresh.has(n);
   const jobs: PrecompileJob[] = [];
+  let already = 0;
   const seconds = (name: string, jll: boolean) => {
     const range = SECONDS[name];
     if (range) return rng.float(range[0], range[1]);
@@ -235,18 +246,26 @@ export function planPrecompile(rng: Rng, pkgs: readonly Pkg[], workers: number):
   };
   for (const p of pkgs) {
     if (p.stdlib) continue;
-    jobs.push({
-      name: p.name,
-      after: p.deps.filter((d) => names.has(d) && REGISTRY.has(d)),
-      ms: seconds(p.name, p.jll) * 1000,
-      start: 0,
-      end: 0,
-    });
+    if (fresh.has(p.name)) already++;
+    else {
+      jobs.push({
+        name: p.name,
+        after: p.deps.filter(compiled),
+        ms: seconds(p.name, p.jll) * 1000,
+        start: 0,
+        end: 0,
+      });
+    }
     for (const [ext, triggers] of Object.entries(p.extensions)) {
       if (!triggers.every((t) => names.has(t))) continue;
+      const after = [p.name, ...triggers].filter(compiled);
+      if (after.length === 0) {
+        already++;
+        continue;
+      }
       jobs.push({
         name: `${p.name} → ${ext}`,
-        after: [p.name, ...triggers.filter((t) => REGISTRY.has(t))],
+        after,
         ms: capped(rng, rng.logNormal(0.5, 0.7), 3) * 1000,
         start: 0,
         end: 0,
@@ -272,7 +291,28 @@ export function planPrecompile(rng: Rng, pkgs: readonly Pkg[], workers: number):
     done.set(best.name, best.end);
     pending.splice(pending.indexOf(best), 1);
   }
-  return jobs;
+  return { jobs, already };
+}
+
+/**
+ * The packages already in the depot (not downloaded now) whose precompile caches are
+ * still valid: none of their dependencies, however deep, was downloaded now. The
+ * environment is new (its Manifest diff adds everything), so these are all Julia can
+ * count as already precompiled.
+ */
+export function validCaches(env: readonly Pkg[], downloaded: readonly Pkg[]): Set<string> {
+  const got = new Set(downloaded.map((p) => p.name));
+  const valid = new Set(env.filter((p) => !p.stdlib && !got.has(p.name)).map((p) => p.name));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const name of valid) {
+      if (REGISTRY.get(name)!.deps.some((d) => REGISTRY.has(d) && !valid.has(d))) {
+        valid.delete(name);
+        changed = true;
+      }
+    }
+  }
+  return valid;
 }
 
 /** Keeps a light package's time under `cap` seconds without piling values up at the cap. */
@@ -280,12 +320,19 @@ function capped(rng: Rng, seconds: number, cap: number): number {
   return seconds > cap ? cap * rng.float(0.6, 1) : Math.max(0.05, seconds);
 }
 
-/** Parallel precompilation of the new packages and the extensions they enable. */
-async function precompile(ctx: Context, pkgs: Pkg[], added: Pkg[]): Promise<void> {
+/**
+ * Parallel precompilation of the environment's packages and the extensions they
+ * enable, except those whose caches are still valid (`fresh`).
+ */
+async function precompile(
+  ctx: Context,
+  pkgs: Pkg[],
+  added: Pkg[],
+  fresh: ReadonlySet<string>,
+): Promise<void> {
   const { out, rng, style } = ctx;
   const direct = new Set(added.map((p) => p.name));
-  const jobs = planPrecompile(rng, pkgs, rng.pick([8, 8, 12, 16]));
-  const already = rng.int(0, 160);
+  const { jobs, already } = planPrecompile(rng, pkgs, rng.pick([8, 8, 12, 16]), fresh);
   const label = (n: string) => (direct.has(n) ? n : style.gray(n));
   const t0 = ctx.clock.now();
   const fancy = ctx.term.isTTY;

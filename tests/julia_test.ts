@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { closure, julia, REGISTRY, STDLIBS } from "../modules/julia.ts";
+import type { Pkg } from "../modules/julia.ts";
 import data from "../data/julia.json" with { type: "json" };
 import { captureModule } from "./harness.ts";
 
@@ -66,6 +67,59 @@ Deno.test("julia pkg> add: installs, diffs and the precompile summary agree", as
       "elapsed covers the longest package",
     );
   }
+});
+
+/** Registry dependencies of `name`, however deep. */
+function depsOf(name: string, seen = new Set<string>()): Set<string> {
+  for (const d of REGISTRY.get(name)?.deps ?? []) {
+    if (REGISTRY.has(d) && !seen.has(d)) depsOf(d, seen.add(d));
+  }
+  return seen;
+}
+
+Deno.test("julia: what is precompiled now and what was already agree with the depot", async () => {
+  let skipped = 0;
+  for (let seed = 1; seed <= 40; seed++) {
+    const lines = (await captureModule(julia, { seed })).output.split("\n");
+    const targets = lines.find((l) => l.startsWith("(@v1.12) pkg> add "))!.split(" ").slice(3);
+    const world: Pkg[] = closure(targets);
+    const names = new Set(world.map((p) => p.name));
+    const installed = new Set(
+      lines.flatMap((l) => l.match(/^ {3}Installed (\S+) ─/)?.[1] ?? []),
+    );
+    const compiled = new Set(lines.flatMap((l) => l.match(/^ *\d+\.\d ms {2}✓ (.+)$/)?.[1] ?? []));
+    // Downloaded now means compiled now.
+    for (const n of installed) assert.ok(compiled.has(n), `seed ${seed}: ${n} not precompiled`);
+    // A package left out had its cache already: it was in the depot, and so was all it needs.
+    const left = world.filter((p) => !p.stdlib && !compiled.has(p.name));
+    for (const p of left) {
+      assert.ok(!installed.has(p.name), `seed ${seed}: ${p.name}`);
+      for (const d of depsOf(p.name)) {
+        assert.ok(!installed.has(d), `seed ${seed}: ${p.name} kept its cache though ${d} is new`);
+      }
+    }
+    // Extensions whose triggers are all in the environment (standard libraries too) are built.
+    const exts = world.flatMap((p) =>
+      Object.entries(p.extensions).filter(([, ts]) => ts.every((t) => names.has(t))).map(([e]) =>
+        `${p.name} → ${e}`
+      )
+    );
+    const extLeft = exts.filter((e) => !compiled.has(e));
+    for (const e of extLeft) {
+      const [parent] = e.split(" → ");
+      assert.ok(!compiled.has(parent!), `seed ${seed}: ${e} skipped though its parent was rebuilt`);
+    }
+    for (const c of compiled) {
+      assert.ok(names.has(c) || exts.includes(c), `seed ${seed}: ${c} is not in the environment`);
+    }
+    // The summary's counts are exactly those, never more than the environment holds.
+    const summary = lines.find((l) => / dependencies successfully precompiled in /.test(l))!;
+    const m = summary.match(/^ {2}(\d+) .*? in \d+ seconds(?:\. (\d+) already precompiled\.)?$/)!;
+    assert.equal(Number(m[1]), compiled.size, `seed ${seed}: ${summary}`);
+    assert.equal(Number(m[2] ?? 0), left.length + extLeft.length, `seed ${seed}: ${summary}`);
+    skipped += left.length;
+  }
+  assert.ok(skipped > 0, "no package ever had its cache already");
 });
 
 Deno.test("julia: the package table holds real-form, distinct UUIDs and closed dependency sets", () => {
