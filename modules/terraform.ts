@@ -76,6 +76,8 @@ export interface PlannedResource {
   own: Record<string, string>;
   /** Its nested blocks, with the run's words filled in. */
   blocks: NestedBlock[];
+  /** Types it waits for besides its type's needs (a bucket named from a new `random_id`). */
+  after?: string[];
 }
 
 /** One scheduled change during apply. */
@@ -116,7 +118,6 @@ function filler(rng: Rng, words: Record<string, string>, ipPrefixes: readonly nu
     lower12: () => lower(12),
     lower10: () => lower(10),
     digits10: () => String(rng.int(1_000_000_000, 2_147_483_647)),
-    b64: () => lower(6).replace(/^./, (c) => c.toUpperCase()) + rng.pick(["w", "Q", "g", "A"]),
     ip: () => `${rng.pick(ipPrefixes)}.${rng.int(1, 254)}.${rng.int(1, 254)}.${rng.int(1, 254)}`,
     stamp: () =>
       `2026${pad(rng.int(1, 3))}${pad(rng.int(1, 28))}${pad(rng.int(0, 23))}${pad(rng.int(0, 59))}${
@@ -130,6 +131,12 @@ function filler(rng: Rng, words: Record<string, string>, ipPrefixes: readonly nu
       /\{(\w+)\}/g,
       (m, key: string) => own[key] ?? words[key] ?? fresh[key]?.() ?? m,
     );
+}
+
+/** Unpadded base64url of the bytes written as `hex` (random_id's `id` and `b64_url`). */
+export function base64url(hex: string): string {
+  const bytes = hex.match(/../g)!.map((h) => String.fromCharCode(parseInt(h, 16)));
+  return btoa(bytes.join("")).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** A random version-4 UUID. */
@@ -156,6 +163,7 @@ function runWords(rng: Rng, provider: string): Record<string, string> {
   const env = rng.pick(data.words.envs);
   const sub = uuid(rng);
   const tenant = uuid(rng);
+  const s3hex = rng.hex(8);
   const words: Record<string, string> = {
     project,
     env,
@@ -173,7 +181,9 @@ function runWords(rng: Rng, provider: string): Record<string, string> {
       )
     }`,
     s3name: rng.pick(data.words.s3names),
-    s3hex: rng.hex(8),
+    s3hex,
+    // random_id's id is its bytes in unpadded base64url; its hex is the bucket suffix.
+    rid: base64url(s3hex),
     iamrole: rng.pick(data.words.iamroles),
     imagetag: rng.pick(data.words.imagetags),
     maxinst: String(rng.pick([3, 5, 10, 20])),
@@ -316,6 +326,19 @@ export function planStack(rng: Rng): {
       });
     }
   }
+  // A bucket named with random_id's hex: a new random_id means a new bucket, whose name is
+  // known only after apply and which waits for it; an existing bucket means an existing id.
+  const rid = resources.find((r) => r.type.type === "random_id");
+  const buckets = resources.filter((r) => r.type.type === "aws_s3_bucket");
+  if (rid?.action === "create" && buckets.some((b) => b.action !== "create")) {
+    rid.action = undefined;
+  }
+  if (rid?.action === "create") {
+    for (const b of buckets) {
+      b.attrs = b.attrs.map(([k, v]) => [k, k === "bucket" ? "(known after apply)" : v]);
+      b.after = ["random_id"];
+    }
+  }
   if (!resources.some((r) => r.action)) resources[resources.length - 1]!.action = "create";
   // Terraform renders the plan sorted by address (jsonplan sorts resource changes).
   resources.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
@@ -357,7 +380,8 @@ export function schedule(rng: Rng, resources: PlannedResource[]): ApplyOp[] {
   const ops: ApplyOp[] = [];
   const byTier: number[][] = [];
   const created = new Map<string, number[]>();
-  for (const r of [...resources].sort((a, b) => a.type.tier - b.type.tier)) {
+  const order = (r: PlannedResource) => r.type.tier * 2 + (r.after ? 1 : 0);
+  for (const r of [...resources].sort((a, b) => order(a) - order(b))) {
     if (!r.action) continue;
     const [lo, hi] = r.type.seconds as [number, number];
     const slow = isSlow(r.type);
@@ -386,7 +410,9 @@ export function schedule(rng: Rng, resources: PlannedResource[]): ApplyOp[] {
       const tier = r.type.tier;
       const lower = byTier.slice(0, tier).flat();
       // What it needs comes first; otherwise it waits on one or two things of lower tiers.
-      const needs = (r.type.needs ?? []).flatMap((n) => created.get(n) ?? []);
+      const needs = [...(r.type.needs ?? []), ...(r.after ?? [])].flatMap((n) =>
+        created.get(n) ?? []
+      );
       const deps = needs.length > 0 ? needs : rng.sample(lower, rng.int(1, 2));
       if (r.action === "replace") deps.push(ops.length - 1);
       ops.push({ resource: r, kind: "create", ms: seconds(lo, hi + 0.9), deps, start: 0, end: 0 });
@@ -655,8 +681,11 @@ async function run(ctx: Context): Promise<void> {
   out.line();
   out.write(`  ${bold("Enter a value:")} `);
   await ctx.sleep(rng.int(1200, 4000));
-  await out.type("yes", rng.int(90, 200));
-  out.line();
+  // The answer and its newline are the terminal's echo: a pipe gets neither.
+  if (ctx.term.isTTY) {
+    await out.type("yes", rng.int(90, 200));
+    out.line();
+  }
   await ctx.sleep(rng.int(150, 500));
   out.line();
 

@@ -6,7 +6,15 @@
  */
 
 import assert from "node:assert/strict";
-import { elapsedTag, goDuration, terraform } from "../modules/terraform.ts";
+import { Rng } from "../core/rng.ts";
+import {
+  base64url,
+  elapsedTag,
+  goDuration,
+  planStack,
+  schedule,
+  terraform,
+} from "../modules/terraform.ts";
 import data from "../data/terraform.json" with { type: "json" };
 import { captureModule } from "./harness.ts";
 
@@ -253,6 +261,67 @@ Deno.test("terraform: one world per run: ids, names, outputs and durations agree
     assert.ok(run.pretendMs <= terraform.maxDurationMs!, `seed ${seed}: ${run.pretendMs} ms`);
   }
   assert.ok(slowSeen >= 10, `only ${slowSeen} slow resources in 120 seeds`);
+});
+
+Deno.test("terraform: random_id's id is its 4 bytes in base64url, and the bucket suffix is its hex", async () => {
+  assert.equal(base64url("fb00ff10"), "-wD_EA");
+  let named = 0;
+  for (let seed = 1; seed <= 400; seed++) {
+    const { output } = await captureModule(terraform, { seed });
+    const rid = output.match(
+      /^random_id\.\w+: (?:Creation complete after \d+s|Refreshing state\.\.\.) \[id=([^\]]+)\]$/m,
+    )?.[1];
+    if (rid === undefined) continue;
+    assert.match(
+      rid,
+      /^[A-Za-z0-9_-]{6}$/,
+      `seed ${seed}: byte_length 4 is 6 base64url characters`,
+    );
+    const bytes = atob(rid.replaceAll("-", "+").replaceAll("_", "/") + "==");
+    const hex = [...bytes].map((c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+    const buckets = [
+      ...output.matchAll(/^aws_s3_bucket\.\w+: \S.*\[id=[a-z0-9-]+-([0-9a-f]{8})\]$/gm),
+    ];
+    for (const b of buckets) assert.equal(b[1], hex, `seed ${seed}: ${b[0]} vs random_id ${rid}`);
+    if (buckets.length > 0) named++;
+  }
+  assert.ok(named > 0, "random_id never came with a bucket");
+});
+
+Deno.test("terraform: a new random_id means a new bucket, named after apply and created after it", () => {
+  let fresh = 0;
+  for (let seed = 1; seed <= 3000; seed++) {
+    const rng = new Rng(seed);
+    const { resources } = planStack(rng);
+    const rid = resources.find((r) => r.type.type === "random_id");
+    const buckets = resources.filter((r) => r.type.type === "aws_s3_bucket");
+    if (rid?.action !== "create" || buckets.length === 0) continue;
+    fresh++;
+    const ops = schedule(rng, resources);
+    const ridOp = ops.find((o) => o.resource === rid)!;
+    for (const b of buckets) {
+      assert.equal(b.action, "create", `seed ${seed}: an existing bucket with a new suffix`);
+      assert.ok(b.attrs.some(([k, v]) => k === "bucket" && v === "(known after apply)"), `${seed}`);
+      const op = ops.find((o) => o.resource === b && o.kind === "create")!;
+      assert.ok(op.start >= ridOp.end, `seed ${seed}: bucket created before random_id`);
+    }
+  }
+  assert.ok(fresh > 5, `only ${fresh} stacks with a new random_id and a bucket`);
+});
+
+Deno.test("terraform: a pipe gets the prompt but not the typed answer, a terminal both", async () => {
+  for (const seed of SEEDS.slice(0, 10)) {
+    const plain = (await captureModule(terraform, { seed })).output.split("\n");
+    const at = plain.findIndex((l) => l.startsWith("  Enter a value:"));
+    assert.equal(
+      plain[at],
+      "  Enter a value: ",
+      `seed ${seed}: the echo of 'yes' is the terminal's`,
+    );
+    assert.match(plain[at + 1]!, /: (Creating|Modifying|Destroying)\.\.\./, `seed ${seed}`);
+    const tty = await captureModule(terraform, { seed, tty: true });
+    assert.match(tty.transcript, /^ {2}Enter a value: yes\n\n\S/m, `seed ${seed}`);
+  }
 });
 
 Deno.test("terraform snapshot, seed 1 at 80 columns", async (t) => {
