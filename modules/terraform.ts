@@ -167,7 +167,8 @@ function runWords(rng: Rng, provider: string): Record<string, string> {
   const words: Record<string, string> = {
     project,
     env,
-    domain: rng.pick(data.words.domains),
+    // The team's own domain, named after the project.
+    domain: rng.pick(data.words.domains).replace("{project}", project),
     account: String(rng.int(100_000_000_000, 999_999_999_999)),
     n8: String(rng.int(0, 40)),
     sub,
@@ -175,7 +176,8 @@ function runWords(rng: Rng, provider: string): Record<string, string> {
     gproject: `${project}-${env}-${rng.int(100000, 999999)}`,
     hex4: rng.hex(4),
     ami: `ami-0${rng.hex(16)}`,
-    zone: `Z0${
+    // A hosted zone made today: `Z0`, digits, then upper-case letters and digits, 21 in all.
+    zone: `Z0${String(rng.int(1_000_000, 9_999_999))}${
       Array.from({ length: 12 }, () => rng.pick([..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"])).join(
         "",
       )

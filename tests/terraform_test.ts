@@ -309,6 +309,22 @@ Deno.test("terraform: a new random_id means a new bucket, named after apply and 
   assert.ok(fresh > 5, `only ${fresh} stacks with a new random_id and a bucket`);
 });
 
+Deno.test("terraform: DNS records live in a current-format zone of the project's own domain", async () => {
+  let records = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const { output } = await captureModule(terraform, { seed });
+    for (const m of output.matchAll(/\[id=(Z[0-9A-Z]+)_[\w-]+\.([\w.-]+)_A\]/g)) {
+      assert.match(m[1]!, /^Z0\d{7}[0-9A-Z]{12}$/, `seed ${seed}: zone id ${m[1]}`);
+      const domain = m[2]!;
+      assert.ok(!/example\.(com|net|org)$/.test(domain), `seed ${seed}: ${domain}`);
+      const project = domain.split(".")[0]!.replace(/^get/, "").replace(/hq$/, "");
+      assert.ok(output.includes(`${project}-`), `seed ${seed}: ${domain} is not the project's`);
+      records++;
+    }
+  }
+  assert.ok(records > 0, "no DNS record in 200 seeds");
+});
+
 Deno.test("terraform: a pipe gets the prompt but not the typed answer, a terminal both", async () => {
   for (const seed of SEEDS.slice(0, 10)) {
     const plain = (await captureModule(terraform, { seed })).output.split("\n");
