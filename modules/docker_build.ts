@@ -85,7 +85,7 @@ interface Base {
 }
 
 /** The build: its bases, steps and output image. */
-interface BuildPlan {
+export interface BuildPlan {
   bases: Base[];
   steps: Step[];
   image: string;
@@ -602,10 +602,21 @@ const PHP_EXT_CHECKS: Record<string, string> = {
   zip: "checking for zip archive read/write support",
 };
 
+/** What each kind of Dockerfile builds: an SPA is a web front end, a Go binary a service. */
+const APPS_BY_KIND: Record<string, readonly string[]> = {
+  node: ["web", "frontend", "docs", "admin"],
+  python: ["api", "worker", "ml-inference", "billing-service", "scheduler", "search", "ingest"],
+  php: ["web", "admin", "api", "billing-service"],
+  go: ["api", "gateway", "auth", "worker", "ingest", "notifier", "scheduler", "search"],
+  debian: ["gateway", "notifier", "ingest", "scheduler", "worker"],
+};
+
 /** Draws a Dockerfile and the cache state it meets. */
-function planBuild(rng: Rng): BuildPlan {
-  const app = rng.pick(images.apps);
+export function planBuild(rng: Rng): BuildPlan {
   const kind = rng.weighted(["node", "python", "php", "go", "debian"], [3, 3, 2, 2, 2]);
+  const app = rng.pick(images.apps.filter((a) => APPS_BY_KIND[kind]!.includes(a)));
+  // One organisation: where its releases are downloaded from is where its images are pushed.
+  const org = rng.pick(images.orgs);
   const warm = rng.chance(0.45);
   // On a warm builder the cache holds until the first changed input: the sources,
   // or (more often) the dependency manifest.
@@ -717,9 +728,9 @@ function planBuild(rng: Rng): BuildPlan {
         { type: "script", script: aptInstall(rng, debianSuite(tag), wanted) },
       ],
       [
-        `RUN curl -fsSL https://github.com/${rng.pick(images.orgs)}/${app}/releases/download/v${
-          rng.int(0, 3)
-        }.${rng.int(0, 20)}.${rng.int(0, 9)}/${app}_linux_amd64.tar.gz | tar -xz -C /usr/local/bin`,
+        `RUN curl -fsSL https://github.com/${org}/${app}/releases/download/v${rng.int(0, 3)}.${
+          rng.int(0, 20)
+        }.${rng.int(0, 9)}/${app}_linux_amd64.tar.gz | tar -xz -C /usr/local/bin`,
         { type: "script", script: silent(rng, 1_500, 12_000) },
       ],
       ["RUN useradd --create-home --uid 10001 app", quick(300, 1200)],
@@ -728,8 +739,8 @@ function planBuild(rng: Rng): BuildPlan {
     ]);
   }
   const registry = rng.chance(0.5) ? `docker.io/library/${app}` : rng.pick([
-    `ghcr.io/${rng.pick(images.orgs)}/${app}`,
-    `registry.gitlab.com/${rng.pick(images.orgs)}/${app}`,
+    `ghcr.io/${org}/${app}`,
+    `registry.gitlab.com/${org}/${app}`,
   ]);
   const warnings = rng.chance(0.15)
     ? [rng.pick([

@@ -320,6 +320,29 @@ Deno.test("docker_build: one project per Dockerfile: base, interpreter, lock and
   assert.ok(python >= 10 && apt >= 10 && vite >= 10, `python ${python}, apt ${apt}, vite ${vite}`);
 });
 
+Deno.test("docker_build: the image is named after what it builds, in its organisation", async () => {
+  let releases = 0, projects = 0;
+  for (const seed of Array.from({ length: 120 }, (_, i) => i + 1)) {
+    const { output } = await captureModule(docker_build, { seed, cols: 80 });
+    const image = output.match(/^#\d+ naming to (\S+):\S+ done$/m)![1]!;
+    const [org, app] = image.split("/").slice(-2) as [string, string];
+    const release = output.match(/github\.com\/([\w-]+)\/([\w-]+)\/releases\/download\//);
+    if (release) {
+      releases++;
+      assert.equal(release[2], app, `seed ${seed}: downloads ${release[2]}, builds ${image}`);
+      if (!image.startsWith("docker.io/library/")) {
+        assert.equal(release[1], org, `seed ${seed}: releases from ${release[1]}, pushes ${image}`);
+      }
+    }
+    const built = output.match(/ Built (\S+) @ file:\/\/\/app$/m);
+    if (built) {
+      projects++;
+      assert.equal(built[1], app, `seed ${seed}: uv builds ${built[1]} into ${image}`);
+    }
+  }
+  assert.ok(releases > 3 && projects > 3, `releases ${releases}, projects ${projects}`);
+});
+
 Deno.test("docker_build snapshot, seed 1 at 80 columns", async (t) => {
   await t.assertSnapshot((await captureModule(docker_build, { seed: 1, cols: 80 })).output);
 });
