@@ -206,6 +206,20 @@ function npmCi(rng: Rng): LogScript {
   return { lines, ms };
 }
 
+/** Vite's `displaySize`: kilobytes with two decimals and thousands separators. */
+export function viteSize(kB: number): string {
+  return `${kB.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} kB`;
+}
+
+/** What Vite adds when a JS chunk is over its 500 kB limit (after a blank line). */
+const VITE_LARGE_CHUNKS = [
+  "",
+  "(!) Some chunks are larger than 500 kB after minification. Consider:",
+  "- Using dynamic import() to code-split the application",
+  "- Use build.rollupOptions.output.manualChunks to improve chunking: https://rollupjs.org/configuration-options/#output-manualchunks",
+  "- Adjust chunk size limit for this warning via build.chunkSizeWarningLimit.",
+];
+
 function npmBuild(rng: Rng, app: string): LogScript {
   const ms = rng.int(7_000, 40_000);
   const built = (ms - rng.int(900, 2500)) / 1000;
@@ -223,25 +237,34 @@ function npmBuild(rng: Rng, app: string): LogScript {
     [Math.floor(ms * 0.82), "rendering chunks..."],
     [Math.floor(ms * 0.86), "computing gzip size..."],
   ];
-  const assets: [string, number][] = [["dist/index.html", rng.float(0.4, 1.2)]];
+  // Vite's report: assets, then CSS, then JS, each group by size, smallest first.
+  const html: [string, number] = ["dist/index.html", rng.float(0.4, 1.2)];
   // Rollup 4 names chunks with 8 base64url characters.
   const hash = () =>
     Array.from(
       { length: 8 },
       () => rng.pick([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"]),
     ).join("");
-  assets.push([`dist/assets/index-${hash()}.css`, rng.float(8, 90)]);
-  for (const name of rng.sample(data.frontendAssets, rng.int(1, 4))) {
-    assets.push([`dist/assets/${name}-${hash()}.js`, rng.logNormal(120, 1)]);
-  }
-  const w = Math.max(...assets.map(([n]) => n.length));
-  const sw = Math.max(...assets.map(([, s]) => s.toFixed(2).length));
-  for (const [name, kb] of assets) {
-    const gz = kb * rng.float(0.25, 0.4);
+  const css: [string, number] = [`dist/assets/index-${hash()}.css`, rng.float(8, 90)];
+  const js = rng.sample(data.frontendAssets, rng.int(1, 4))
+    .map((name): [string, number] => [`dist/assets/${name}-${hash()}.js`, rng.logNormal(120, 1)])
+    .sort((a, b) => a[1] - b[1]);
+  const assets = [html, css, ...js].map(([name, kB]) => ({
+    name,
+    size: viteSize(kB),
+    gzip: viteSize(kB * rng.float(0.25, 0.4)),
+  }));
+  const w = Math.max(...assets.map((a) => a.name.length));
+  const sw = Math.max(...assets.map((a) => a.size.length));
+  const gw = Math.max(...assets.map((a) => a.gzip.length));
+  for (const a of assets) {
     lines.push([
       Math.floor(ms * 0.9),
-      `${name.padEnd(w)}  ${kb.toFixed(2).padStart(sw)} kB │ gzip: ${gz.toFixed(2).padStart(6)} kB`,
+      `${a.name.padEnd(w + 2)}${a.size.padStart(sw)} │ gzip: ${a.gzip.padStart(gw)}`,
     ]);
+  }
+  if (js.some(([, kB]) => kB > 500)) {
+    for (const l of VITE_LARGE_CHUNKS) lines.push([Math.floor(ms * 0.9), l]);
   }
   lines.push([ms - 300, `✓ built in ${built.toFixed(2)}s`]);
   return { lines, ms };

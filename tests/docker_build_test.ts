@@ -343,6 +343,44 @@ Deno.test("docker_build: the image is named after what it builds, in its organis
   assert.ok(releases > 3 && projects > 3, `releases ${releases}, projects ${projects}`);
 });
 
+Deno.test("docker_build: Vite's size report is grouped, sorted and aligned as Vite prints it", async () => {
+  let reports = 0, large = 0;
+  for (const seed of Array.from({ length: 150 }, (_, i) => i + 1)) {
+    const lines = (await captureModule(docker_build, { seed, cols: 80 })).output.split("\n");
+    const build = vertexLogs(lines, /RUN npm run build/).find((v) => v.logs.length > 0);
+    if (!build) continue;
+    reports++;
+    const rows = build.logs.flatMap((l) => {
+      const m = l.match(/^(dist\/\S+) +([\d,]+\.\d\d) kB │ gzip: +([\d,]+\.\d\d) kB$/);
+      return m ? [{ line: l, name: m[1]!, kB: Number(m[2]!.replaceAll(",", "")), gz: m[3]! }] : [];
+    });
+    const kind = (n: string) => (n.endsWith(".js") ? 2 : n.endsWith(".css") ? 1 : 0);
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1]!, rows[i]!];
+      assert.ok(
+        kind(a.name) < kind(b.name) || (kind(a.name) === kind(b.name) && a.kB <= b.kB),
+        `seed ${seed}: ${a.name} before ${b.name}`,
+      );
+    }
+    // Both size columns are right-aligned to their widest value, thousands separated.
+    assert.equal(new Set(rows.map((r) => r.line.indexOf(" kB │"))).size, 1, `seed ${seed}`);
+    assert.equal(new Set(rows.map((r) => r.line.length)).size, 1, `seed ${seed}: gzip column`);
+    assert.ok(
+      rows.some((r) => r.line.includes(`gzip: ${r.gz}`)),
+      `seed ${seed}: gzip padded wider`,
+    );
+    for (const r of rows) {
+      assert.equal(r.kB >= 1000, r.line.includes(","), `seed ${seed}: ${r.line}`);
+    }
+    // Vite warns about a JS chunk over 500 kB, and only then.
+    const over = rows.some((r) => r.name.endsWith(".js") && r.kB > 500);
+    const warned = build.logs.some((l) => l.startsWith("(!) Some chunks are larger than 500 kB"));
+    assert.equal(warned, over, `seed ${seed}: chunk-size warning`);
+    if (over) large++;
+  }
+  assert.ok(reports >= 15 && large >= 1, `reports ${reports}, over 500 kB ${large}`);
+});
+
 Deno.test("docker_build snapshot, seed 1 at 80 columns", async (t) => {
   await t.assertSnapshot((await captureModule(docker_build, { seed: 1, cols: 80 })).output);
 });
