@@ -563,7 +563,8 @@ class PlanPrinter {
       lines.push(...this.hiddenBlocks(r));
     } else if (r.action === "destroy") {
       lines.push(`  ${bold(`# ${r.addr}`)} will be ${bold(red("destroyed"))}`);
-      lines.push(`  # (because ${r.addr} is not in configuration)`);
+      // Terraform names the resource in its module, without module path or index.
+      lines.push(`  # (because ${r.type.type}.${r.name} is not in configuration)`);
       lines.push(`  ${this.symbol("-")} ${head}`);
       const rows = r.attrs
         .filter(([k, v]) => k === "id" || (!v.startsWith("(") && !v.includes("\n")))

@@ -325,6 +325,25 @@ Deno.test("terraform: DNS records live in a current-format zone of the project's
   assert.ok(records > 0, "no DNS record in 200 seeds");
 });
 
+Deno.test("terraform: a destroyed resource's reason names it as configured, without module or index", async () => {
+  let reasons = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const lines = (await captureModule(terraform, { seed })).output.split("\n");
+    lines.forEach((l, i) => {
+      const m = l.match(/^ {2}# (\S+) will be destroyed$/);
+      if (!m) return;
+      const resource = m[1]!.replace(/^(module\.[\w-]+\.)+/, "").replace(/\[\d+\]$/, "");
+      assert.equal(
+        lines[i + 1],
+        `  # (because ${resource} is not in configuration)`,
+        `seed ${seed}`,
+      );
+      reasons++;
+    });
+  }
+  assert.ok(reasons > 10, `only ${reasons} destroyed resources`);
+});
+
 Deno.test("terraform: a pipe gets the prompt but not the typed answer, a terminal both", async () => {
   for (const seed of SEEDS.slice(0, 10)) {
     const plain = (await captureModule(terraform, { seed })).output.split("\n");
