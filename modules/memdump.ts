@@ -73,6 +73,14 @@ interface Proc {
   libs: { name: string; base: bigint }[];
   /** When the process died (UTC); its log lines are from the minutes before. */
   crashed: Date;
+  /** The vDSO, mapped above the stack (after the vvar pages). */
+  vdso: bigint;
+  /** The executable's entry point, relative to its base (`e_entry` of a PIE). */
+  entry: number;
+  /** The auxiliary vector, as written on the stack (and copied to NT_AUXV). */
+  aux: [number, bigint | number][];
+  /** The stack pointer when it died: the bottom of the frames on the stack. */
+  sp: bigint;
 }
 
 function fill(rng: Rng, proc: Proc, template: string): string {
@@ -96,10 +104,10 @@ const heapPtr = (rng: Rng, p: Proc) => p.heap + BigInt(rng.int(0x2a0, 0x1ffff) &
 const codePtr = (rng: Rng, base: bigint) => base + BigInt(rng.int(0x1000, 0x1bffff));
 
 /** An ELF64 header plus program headers, `.interp`, a build-id note and `.dynstr`. */
-function elfHeaderPage(rng: Rng, base: bigint, interp: boolean): number[] {
+function elfHeaderPage(rng: Rng, base: bigint, interp: boolean, entry = 0): number[] {
   const b = new Bytes();
   b.raw([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).zeros(8);
-  b.u16(3).u16(0x3e).u32(1).u64(interp ? 0x1000 + rng.int(0, 0xfff) * 16 : 0).u64(0x40);
+  b.u16(3).u16(0x3e).u32(1).u64(entry).u64(0x40);
   b.u64(rng.int(0x20000, 0x1fffff) & ~7).u32(0).u16(0x40).u16(0x38);
   const phnum = interp ? 13 : 11;
   b.u16(phnum).u16(0x40).u16(rng.int(26, 31)).u16(rng.int(25, 30));
@@ -230,7 +238,7 @@ function stackPages(rng: Rng, p: Proc, pages: number): number[] {
   for (const e of envOff) vec.u64(tailStart + BigInt(e));
   vec.u64(0);
   const aux: [number, bigint | number][] = [
-    [33, p.stack - 0x4000n],
+    [33, p.vdso],
     [51, 0xd30],
     [16, 0x178bfbff],
     [6, PAGE],
@@ -240,7 +248,7 @@ function stackPages(rng: Rng, p: Proc, pages: number): number[] {
     [5, 13],
     [7, p.libc],
     [8, 0],
-    [9, codePtr(rng, p.exe)],
+    [9, p.exe + BigInt(p.entry)],
     [11, 1000],
     [12, 1000],
     [13, 1000],
@@ -263,6 +271,8 @@ function stackPages(rng: Rng, p: Proc, pages: number): number[] {
     else if (f === 3) frames.raw([0, ...randomBytes(rng, 7)]);
     else frames.u64(rng.chance(0.5) ? 0 : rng.int(1, 4096));
   }
+  p.aux = aux;
+  p.sp = (vecStart - BigInt(frames.length)) & ~0xfn;
   const at = (addr: bigint) => Number(addr - p.stack);
   const out = new Array<number>(total).fill(0);
   const put = (offset: number, bytes: readonly number[]) =>
@@ -309,7 +319,7 @@ function segments(rng: Rng, p: Proc): Segment[] {
   const dataAt = p.exe + BigInt(rng.int(0x30, 0x200) * PAGE);
   const dataN = rng.int(1, 2);
   const out: Segment[] = [
-    seg(p.exe, 1, 4, elfHeaderPage(rng, p.exe, true)),
+    seg(p.exe, 1, 4, elfHeaderPage(rng, p.exe, true, p.entry)),
     seg(p.exe + 0x1000n, rng.int(8, 40), 5, []),
     seg(dataAt, dataN, 6, dataPages(rng, p, dataN)),
     seg(p.heap, HEAP_PAGES, 6, heapPages(rng, p, rng.int(2, 7), HEAP_PAGES)),
@@ -335,10 +345,10 @@ function segments(rng: Rng, p: Proc): Segment[] {
   out.push(seg(p.stack, STACK_PAGES, 6, stackPages(rng, p, STACK_PAGES)));
   out.push(
     seg(
-      p.stack - 0x2000n,
+      p.vdso,
       2,
       5,
-      elfHeaderPage(rng, p.stack - 0x2000n, false).concat(new Array(PAGE).fill(0)),
+      elfHeaderPage(rng, p.vdso, false).concat(new Array(PAGE).fill(0)),
     ),
   );
   return out.sort((a, b) => (a.vaddr < b.vaddr ? -1 : 1));
@@ -360,8 +370,8 @@ function notes(rng: Rng, p: Proc): number[] {
     heapPtr(rng, p),
     0,
     heapPtr(rng, p),
-    p.stack + 0x1e70n,
-    p.stack + 0x1f40n,
+    p.sp + 0x38n,
+    p.sp + 0x108n,
     heapPtr(rng, p),
     0x246,
     0,
@@ -376,7 +386,7 @@ function notes(rng: Rng, p: Proc): number[] {
     codePtr(rng, p.exe),
     0x33,
     0x10246,
-    p.stack + 0x1e38n,
+    p.sp,
     0x2b,
     p.libc - 0x3000n + 0x740n,
     0,
@@ -395,26 +405,9 @@ function notes(rng: Rng, p: Proc): number[] {
   const si = new Bytes().u32(signal).u32(0).u32(1).u32(0).u64(
     signal === 11 ? rng.int(0, 0x40) * 8 : 0,
   );
+  // The kernel copies the auxiliary vector the process was started with.
   const auxv = new Bytes();
-  for (
-    const [k, v] of [
-      [33, p.stack - 0x4000n],
-      [16, 0x178bfbff],
-      [6, PAGE],
-      [17, 100],
-      [3, p.exe + 0x40n],
-      [4, 56],
-      [5, 13],
-      [7, p.libc],
-      [9, codePtr(rng, p.exe)],
-      [11, 1000],
-      [23, 0],
-      [25, p.stack + 0x3f50n],
-      [0, 0],
-    ] as const
-  ) {
-    auxv.u64(k).u64(v);
-  }
+  for (const [k, v] of p.aux) auxv.u64(k).u64(v);
   const mapped = [
     { name: p.prog.path, base: p.exe },
     ...p.libs.map((l) => ({ name: `/usr/lib/x86_64-linux-gnu/${l.name}`, base: l.base })),
@@ -454,15 +447,21 @@ export function buildCore(rng: Rng, crashed: Date): Uint8Array {
     exe,
     heap: exe + BigInt(rng.int(0x400, 0x2000) * PAGE),
     libc,
-    stack: (0x7ffn << 36n) | (BigInt(rng.int(0xc000000, 0xfffffef)) << 12n),
+    // Low enough that the stack, the vvar pages and the vDSO above it stay in user space.
+    stack: (0x7ffn << 36n) | (BigInt(rng.int(0xc000000, 0xfff0000)) << 12n),
     user: rng.pick(data.users),
     cwd: rng.pick(data.workdirs),
     crashed,
+    vdso: 0n,
+    entry: 0x1000 + rng.int(0, 0xfff) * 16,
+    aux: [],
+    sp: 0n,
     libs: libNames.map((name, i) => ({
       name,
       base: libc + BigInt(i * rng.int(0x300, 0x900) * PAGE),
     })),
   };
+  p.vdso = p.stack + BigInt((STACK_PAGES + rng.int(2, 60) + 4) * PAGE);
   const segs = segments(rng, p);
   const phnum = segs.length + 1;
   const noteBytes = notes(rng, p);

@@ -158,6 +158,68 @@ Deno.test("memdump's core is from just before the run's own clock", async () => 
   assert.ok(times.size > 3, `timestamps barely vary: ${times.size}`);
 });
 
+/** The PT_LOAD segments and notes of a core: where each lies in the file and in memory. */
+function parseCore(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer);
+  const phnum = view.getUint16(56, true);
+  const loads: { vaddr: bigint; offset: number; size: number }[] = [];
+  const notes = new Map<number, DataView>();
+  for (let i = 0; i < phnum; i++) {
+    const at = 0x40 + i * 56;
+    const offset = Number(view.getBigUint64(at + 8, true));
+    const size = Number(view.getBigUint64(at + 32, true));
+    if (view.getUint32(at, true) === 1) {
+      loads.push({ vaddr: view.getBigUint64(at + 16, true), offset, size });
+      continue;
+    }
+    for (let n = offset; n < offset + size;) {
+      const namesz = view.getUint32(n, true);
+      const descsz = view.getUint32(n + 4, true);
+      const desc = n + 12 + Math.ceil(namesz / 4) * 4;
+      notes.set(view.getUint32(n + 8, true), new DataView(bytes.buffer, desc, descsz));
+      n = desc + Math.ceil(descsz / 4) * 4;
+    }
+  }
+  /** The file bytes at a virtual address, if a segment holds them. */
+  const at = (addr: bigint) => {
+    const s = loads.find((l) => addr >= l.vaddr && addr < l.vaddr + BigInt(l.size));
+    return s ? bytes.subarray(s.offset + Number(addr - s.vaddr), s.offset + s.size) : undefined;
+  };
+  return { loads, notes, at };
+}
+
+Deno.test("memdump: the auxv, registers and mappings of one process agree", async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    const bytes = undump((await captureModule(memdump, { seed })).output.trimEnd().split("\n"));
+    const { notes, at } = parseCore(bytes);
+    const auxv = notes.get(6)!;
+    const aux = new Map<number, bigint>();
+    for (let i = 0; i < auxv.byteLength; i += 16) {
+      aux.set(Number(auxv.getBigUint64(i, true)), auxv.getBigUint64(i + 8, true));
+    }
+    const elf = (addr: bigint) => [...(at(addr)?.subarray(0, 4) ?? [])].join(",");
+    // AT_SYSINFO_EHDR is the dumped vDSO; AT_PHDR is the executable's program headers.
+    assert.equal(elf(aux.get(33)!), "127,69,76,70", `seed ${seed}: no vDSO at AT_SYSINFO_EHDR`);
+    const exe = aux.get(3)! - 0x40n;
+    assert.equal(elf(exe), "127,69,76,70", `seed ${seed}: no ELF header at AT_PHDR - 0x40`);
+    // AT_ENTRY is the executable's base plus its e_entry.
+    const header = new DataView(at(exe)!.slice(0, 64).buffer);
+    assert.equal(aux.get(9), exe + header.getBigUint64(24, true), `seed ${seed}: AT_ENTRY`);
+    // The same auxv is on the stack, and AT_EXECFN names the program of NT_PRPSINFO.
+    const execfn = at(aux.get(31)!)!;
+    const path = new TextDecoder().decode(execfn.subarray(0, execfn.indexOf(0)));
+    const prpsinfo = notes.get(3)!;
+    const fname = new TextDecoder().decode(
+      new Uint8Array(prpsinfo.buffer, prpsinfo.byteOffset + 40, 16),
+    ).replace(/\0.*$/, "");
+    assert.ok(path.split("/").at(-1)!.startsWith(fname), `seed ${seed}: ${path} vs ${fname}`);
+    // The stack pointer is in the stack, just below the frames it was using.
+    const rsp = notes.get(1)!.getBigUint64(112 + 19 * 8, true);
+    const above = at(rsp)!.subarray(0, 256);
+    assert.ok(above.length === 256 && above.some((b) => b !== 0), `seed ${seed}: rsp in zeros`);
+  }
+});
+
 Deno.test("memdump snapshot", async (t) => {
   await t.assertSnapshot((await captureModule(memdump, { seed: 1, cols: 80 })).output);
 });
