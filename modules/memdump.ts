@@ -81,6 +81,8 @@ interface Proc {
   aux: [number, bigint | number][];
   /** The stack pointer when it died: the bottom of the frames on the stack. */
   sp: bigint;
+  /** File-backed mappings, as NT_FILE lists them: file, range, offset in pages. */
+  files: { name: string; start: bigint; end: bigint; pgoff: number }[];
 }
 
 function fill(rng: Rng, proc: Proc, template: string): string {
@@ -316,31 +318,46 @@ function segments(rng: Rng, p: Proc): Segment[] {
     flags,
     bytes,
   });
-  const dataAt = p.exe + BigInt(rng.int(0x30, 0x200) * PAGE);
-  const dataN = rng.int(1, 2);
-  const out: Segment[] = [
-    seg(p.exe, 1, 4, elfHeaderPage(rng, p.exe, true, p.entry)),
-    seg(p.exe + 0x1000n, rng.int(8, 40), 5, []),
-    seg(dataAt, dataN, 6, dataPages(rng, p, dataN)),
-    seg(p.heap, HEAP_PAGES, 6, heapPages(rng, p, rng.int(2, 7), HEAP_PAGES)),
-  ];
-  for (const lib of p.libs) {
-    out.push(seg(lib.base, 1, 4, elfHeaderPage(rng, lib.base, false)));
-    out.push(seg(lib.base + 0x1000n, rng.int(16, 200), 5, []));
+  const out: Segment[] = [];
+  // An ELF image: its header page, its text (not dumped) and its written data, each a file
+  // mapping that NT_FILE lists with its offset in the file.
+  const image = (name: string, base: bigint, header: number[], text: number, data: bigint) => {
+    const dataN = name === p.prog.path ? rng.int(1, 2) : 1;
+    const textEnd = base + 0x1000n + BigInt(text * PAGE);
     out.push(
-      seg(
-        lib.base + BigInt(rng.int(0x200, 0x400) * PAGE),
-        1,
-        6,
-        dataPages(rng, { ...p, exe: lib.base }, 1),
-      ),
+      seg(base, 1, 4, header),
+      seg(base + 0x1000n, text, 5, []),
+      seg(data, dataN, 6, dataPages(rng, { ...p, exe: base }, dataN)),
+    );
+    p.files.push(
+      { name, start: base, end: base + 0x1000n, pgoff: 0 },
+      { name, start: base + 0x1000n, end: textEnd, pgoff: 1 },
+      { name, start: data, end: data + BigInt(dataN * PAGE), pgoff: Number((data - base) / 4096n) },
+    );
+  };
+  image(
+    p.prog.path,
+    p.exe,
+    elfHeaderPage(rng, p.exe, true, p.entry),
+    rng.int(8, 40),
+    p.exe + BigInt(rng.int(0x30, 0x200) * PAGE),
+  );
+  out.push(seg(p.heap, HEAP_PAGES, 6, heapPages(rng, p, rng.int(2, 7), HEAP_PAGES)));
+  for (const lib of p.libs) {
+    image(
+      `/usr/lib/x86_64-linux-gnu/${lib.name}`,
+      lib.base,
+      elfHeaderPage(rng, lib.base, false),
+      rng.int(16, 200),
+      lib.base + BigInt(rng.int(0x200, 0x400) * PAGE),
     );
   }
+  // Anonymous mappings below the libraries, apart from each other.
+  let below = 0;
   for (let i = rng.int(1, 3); i > 0; i--) {
     const pages = rng.int(1, 6);
-    out.push(
-      seg(p.libc - BigInt(rng.int(0x40, 0x4000) * PAGE), pages, 6, anonPages(rng, p, pages)),
-    );
+    below += rng.int(0x40, 0x1500);
+    out.push(seg(p.libc - BigInt(below * PAGE), pages, 6, anonPages(rng, p, pages)));
   }
   out.push(seg(p.stack, STACK_PAGES, 6, stackPages(rng, p, STACK_PAGES)));
   out.push(
@@ -408,16 +425,11 @@ function notes(rng: Rng, p: Proc): number[] {
   // The kernel copies the auxiliary vector the process was started with.
   const auxv = new Bytes();
   for (const [k, v] of p.aux) auxv.u64(k).u64(v);
-  const mapped = [
-    { name: p.prog.path, base: p.exe },
-    ...p.libs.map((l) => ({ name: `/usr/lib/x86_64-linux-gnu/${l.name}`, base: l.base })),
-  ];
-  const files = new Bytes().u64(mapped.length * 2).u64(PAGE);
-  for (const m of mapped) {
-    files.u64(m.base).u64(m.base + 0x1000n).u64(0);
-    files.u64(m.base + 0x1000n).u64(m.base + BigInt(rng.int(0x10, 0x200) * PAGE)).u64(1);
-  }
-  for (const m of mapped) files.str(m.name).str(m.name);
+  // NT_FILE: the file mappings of the dump, in address order, then their file names.
+  const mapped = [...p.files].sort((a, b) => (a.start < b.start ? -1 : 1));
+  const files = new Bytes().u64(mapped.length).u64(PAGE);
+  for (const m of mapped) files.u64(m.start).u64(m.end).u64(m.pgoff);
+  for (const m of mapped) files.str(m.name);
   const fp = new Bytes().u16(0x37f).zeros(22).u32(0x1f80).u32(0x2ffff).zeros(128);
   for (let i = 0; i < 16; i++) {
     fp.raw(rng.chance(0.6) ? new Array(16).fill(0) : randomBytes(rng, 16));
@@ -438,6 +450,7 @@ export function buildCore(rng: Rng, crashed: Date): Uint8Array {
   const prog = rng.pick(data.programs);
   const exe = (BigInt(rng.int(0x55, 0x56)) << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
   const libc = (0x7fn << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
+  let libGap = 0;
   const libNames = [
     "libc.so.6",
     ...rng.sample(prog.libs, rng.int(1, Math.min(3, prog.libs.length))),
@@ -456,10 +469,12 @@ export function buildCore(rng: Rng, crashed: Date): Uint8Array {
     entry: 0x1000 + rng.int(0, 0xfff) * 16,
     aux: [],
     sp: 0n,
+    // Each library's mappings end before the next one's begin (at most 0x401 pages).
     libs: libNames.map((name, i) => ({
       name,
-      base: libc + BigInt(i * rng.int(0x300, 0x900) * PAGE),
+      base: libc + BigInt((libGap += i === 0 ? 0 : rng.int(0x410, 0x900)) * PAGE),
     })),
+    files: [],
   };
   p.vdso = p.stack + BigInt((STACK_PAGES + rng.int(2, 60) + 4) * PAGE);
   const segs = segments(rng, p);

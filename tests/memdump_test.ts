@@ -162,14 +162,15 @@ Deno.test("memdump's core is from just before the run's own clock", async () => 
 function parseCore(bytes: Uint8Array) {
   const view = new DataView(bytes.buffer);
   const phnum = view.getUint16(56, true);
-  const loads: { vaddr: bigint; offset: number; size: number }[] = [];
+  const loads: { vaddr: bigint; offset: number; size: number; memsz: bigint }[] = [];
   const notes = new Map<number, DataView>();
   for (let i = 0; i < phnum; i++) {
     const at = 0x40 + i * 56;
     const offset = Number(view.getBigUint64(at + 8, true));
     const size = Number(view.getBigUint64(at + 32, true));
     if (view.getUint32(at, true) === 1) {
-      loads.push({ vaddr: view.getBigUint64(at + 16, true), offset, size });
+      const memsz = view.getBigUint64(at + 40, true);
+      loads.push({ vaddr: view.getBigUint64(at + 16, true), offset, size, memsz });
       continue;
     }
     for (let n = offset; n < offset + size;) {
@@ -217,6 +218,43 @@ Deno.test("memdump: the auxv, registers and mappings of one process agree", asyn
     const rsp = notes.get(1)!.getBigUint64(112 + 19 * 8, true);
     const above = at(rsp)!.subarray(0, 256);
     assert.ok(above.length === 256 && above.some((b) => b !== 0), `seed ${seed}: rsp in zeros`);
+  }
+});
+
+Deno.test("memdump: mappings never overlap, and NT_FILE lists exactly the file-backed ones", async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    const bytes = undump((await captureModule(memdump, { seed })).output.trimEnd().split("\n"));
+    const { loads, notes } = parseCore(bytes);
+    const sorted = [...loads].sort((a, b) => (a.vaddr < b.vaddr ? -1 : 1));
+    for (let i = 1; i < sorted.length; i++) {
+      const prev = sorted[i - 1]!;
+      assert.ok(
+        prev.vaddr + prev.memsz <= sorted[i]!.vaddr,
+        `seed ${seed}: segments ${i - 1}, ${i}`,
+      );
+    }
+    const nt = notes.get(0x46494c45)!;
+    const count = Number(nt.getBigUint64(0, true));
+    const names = new TextDecoder().decode(
+      new Uint8Array(nt.buffer, nt.byteOffset + 16 + count * 24, nt.byteLength - 16 - count * 24),
+    ).split("\0");
+    for (let i = 0; i < count; i++) {
+      const start = nt.getBigUint64(16 + i * 24, true);
+      const end = nt.getBigUint64(24 + i * 24, true);
+      assert.ok(
+        loads.some((l) => l.vaddr === start && l.vaddr + l.memsz === end),
+        `seed ${seed}: ${names[i]} at ${start.toString(16)} is not a segment of the dump`,
+      );
+      assert.ok(names[i]!.startsWith("/"), `seed ${seed}: ${names[i]}`);
+    }
+    // Text (read-only, executable, not dumped) is always a file mapping.
+    const text = loads.filter((l) => l.size === 0);
+    for (const t of text) {
+      const listed = [...Array(count).keys()].some((i) =>
+        nt.getBigUint64(16 + i * 24, true) === t.vaddr
+      );
+      assert.ok(listed, `seed ${seed}: text at ${t.vaddr.toString(16)} missing from NT_FILE`);
+    }
   }
 });
 
