@@ -56,7 +56,9 @@ export function drawMachine(rng: Rng): Machine {
     for (const region of regions) {
       registries.push(
         kind.template.replace("{account}", account).replace("{region}", region)
-          .replace("{org}", org).replace("{env}", env),
+          .replace("{org}", org).replace("{env}", env)
+          // Docker Hub namespaces are lower-case letters and digits only.
+          .replace("{hubOrg}", org.replaceAll("-", "")),
       );
     }
   }

@@ -134,7 +134,11 @@ function registryKind(
   const gar = repo.match(/^([a-z0-9-]+)-docker\.pkg\.dev\/([^/]+)\//);
   if (gar) return { kind: "gar", region: gar[1]!, account: gar[2]! };
   const first = repo.split("/")[0]!;
-  return { kind: first.includes(".") ? first : "hub" };
+  if (!first.includes(".")) {
+    assert.match(first, /^[a-z0-9]{4,30}$/, `${ref}: not a Docker Hub namespace`);
+    return { kind: "hub" };
+  }
+  return { kind: first };
 }
 
 Deno.test("docker_image_rm: one machine pushes to one or two registries, one cloud account", async () => {
