@@ -341,6 +341,19 @@ export function planStack(rng: Rng): {
       b.after = ["random_id"];
     }
   }
+  // A service that runs as a new service account learns its email only after apply.
+  if (resources.some((r) => r.type.type === "google_service_account" && r.action === "create")) {
+    const unknown = (b: NestedBlock): NestedBlock => ({
+      ...b,
+      attrs: b.attrs.map(([k, v]) => [k!, k === "service_account" ? "(known after apply)" : v!]),
+      blocks: (b.blocks ?? []).map(unknown),
+    });
+    for (const r of resources) {
+      if (r.type.type !== "google_cloud_run_v2_service" || r.action !== "create") continue;
+      r.blocks = r.blocks.map(unknown);
+      r.after = [...(r.after ?? []), "google_service_account"];
+    }
+  }
   if (!resources.some((r) => r.action)) resources[resources.length - 1]!.action = "create";
   // Terraform renders the plan sorted by address (jsonplan sorts resource changes).
   resources.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));

@@ -11,6 +11,7 @@ import {
   base64url,
   elapsedTag,
   goDuration,
+  type NestedBlock,
   planStack,
   schedule,
   terraform,
@@ -342,6 +343,27 @@ Deno.test("terraform: a destroyed resource's reason names it as configured, with
     });
   }
   assert.ok(reasons > 10, `only ${reasons} destroyed resources`);
+});
+
+Deno.test("terraform: a Cloud Run service of a new service account knows its email after apply", () => {
+  let seen = 0;
+  const attrsOf = (blocks: NestedBlock[]): [string, string][] =>
+    blocks.flatMap((b) => [...b.attrs, ...attrsOf(b.blocks ?? [])] as [string, string][]);
+  for (let seed = 1; seed <= 3000; seed++) {
+    const rng = new Rng(seed);
+    const { resources } = planStack(rng);
+    const sa = resources.find((r) => r.type.type === "google_service_account");
+    const run = resources.find((r) => r.type.type === "google_cloud_run_v2_service");
+    if (sa?.action !== "create" || run?.action !== "create") continue;
+    seen++;
+    const value = attrsOf(run.blocks).find(([k]) => k === "service_account")?.[1];
+    assert.equal(value, "(known after apply)", `seed ${seed}: email known before the account`);
+    const ops = schedule(rng, resources);
+    const saOp = ops.find((o) => o.resource === sa)!;
+    const runOp = ops.find((o) => o.resource === run && o.kind === "create")!;
+    assert.ok(runOp.start >= saOp.end, `seed ${seed}: service created before its account`);
+  }
+  assert.ok(seen > 5, `only ${seen} stacks with both new`);
 });
 
 Deno.test("terraform: a pipe gets the prompt but not the typed answer, a terminal both", async () => {
