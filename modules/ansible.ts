@@ -1,17 +1,21 @@
 /**
- * ansible: `ansible-playbook -i inventory/prod site.yml`, as ansible-core 2.18
- * prints it with the default callback. Plays over inventory groups, banners
+ * ansible: `ansible-playbook -i inventory/prod site.yml`, as ansible-core
+ * 2.19/2.20 print it with the default callback. Plays over inventory groups, banners
  * padded with `*`, fact gathering, role tasks whose per-host results arrive in
  * completion order from five forks, loops, retries, ignored and fatal
  * failures (a failed or unreachable host drops out of the rest of the run),
  * handlers for the hosts that were notified, and a PLAY RECAP whose counters
  * are exactly the results printed above it.
  *
+ * One inventory per run: hosts of a group run one distribution (so one
+ * discovered Python), interpreter warnings appear for every discovered host or
+ * for none, and a deploy play ships one release to every host.
+ *
  * @module
  */
 
 import data from "../data/ansible.json" with { type: "json" };
-import { pad } from "../core/format.ts";
+import { hms, pad, ymd } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -116,21 +120,6 @@ export function recapLine(style: Style, host: string, s: HostStats): string {
   }`;
 }
 
-/** Word-wraps like Python's textwrap with `drop_whitespace=False`. */
-export function wrapWarning(text: string, width: number): string[] {
-  const words = text.match(/\S+\s*/g) ?? [];
-  const lines: string[] = [];
-  let line = "";
-  for (const w of words) {
-    if (line.length > 0 && (line + w.trimEnd()).length > width) {
-      lines.push(line.trimEnd());
-      line = " " + w;
-    } else line += w;
-  }
-  if (line.trim().length > 0) lines.push(line.trimEnd());
-  return lines;
-}
-
 /** Makes an inventory: host names in one naming style for the whole run. */
 function makeHosts(
   rng: Rng,
@@ -142,6 +131,14 @@ function makeHosts(
 ) {
   const prefix = rng.pick((data.groups as Record<string, string[]>)[group] ?? [group]);
   const subnet = rng.int(0, 40);
+  // EC2's internal DNS names hosts by address only: ip-10-0-1-23.eu-west-1.compute.internal.
+  if (domain.endsWith(".compute.internal")) {
+    const third = rng.int(0, 15);
+    return Array.from(
+      { length: count },
+      () => `ip-10-${subnet}-${third}-${rng.int(4, 250)}.${domain}`,
+    );
+  }
   return Array.from({ length: count }, (_, i) => {
     const n = i + 1;
     switch (style) {
@@ -161,7 +158,12 @@ function makeHosts(
 interface Playbook {
   plays: { name: string; hosts: string[]; roles: string[]; gather: boolean }[];
   hosts: string[];
+  /** The Python each host's distribution ships (`3.12`): one per group. */
+  python: Map<string, string>;
 }
+
+/** The Python 3 of the distributions fleets run: Ubuntu 22.04, Debian 12, Ubuntu 24.04, Debian 13. */
+const DISTRO_PYTHONS = ["3.10", "3.11", "3.12", "3.13"];
 
 function planPlaybook(rng: Rng): Playbook {
   const env = rng.pick(data.envs);
@@ -185,7 +187,7 @@ function planPlaybook(rng: Rng): Playbook {
   if (rng.chance(0.6)) {
     const common = data.plays.find((p) => p.group === "all")!;
     plays.push({
-      name: common.name,
+      name: rng.pick(common.names ?? [common.name]),
       hosts: all,
       roles: common.roles.filter(() => rng.chance(0.75)),
       gather: true,
@@ -199,7 +201,14 @@ function planPlaybook(rng: Rng): Playbook {
       gather: plays.length === 0 || rng.chance(0.7),
     });
   }
-  return { plays, hosts: all };
+  // Most fleets run one distribution; otherwise each group keeps to its own.
+  const fleet = rng.chance(0.7) ? rng.pick(DISTRO_PYTHONS) : undefined;
+  const python = new Map<string, string>();
+  for (const hosts of groupHosts.values()) {
+    const minor = fleet ?? rng.pick(DISTRO_PYTHONS);
+    for (const h of hosts) if (!python.has(h)) python.set(h, minor);
+  }
+  return { plays, hosts: all, python };
 }
 
 /** Prints results and keeps the counters; one per playbook run. */
@@ -208,8 +217,11 @@ class Run {
   readonly dead = new Set<string>();
   readonly ctx: Context;
   readonly columns: number;
+  /** The release this run deploys, drawn once. */
+  readonly release: string;
   constructor(ctx: Context, hosts: readonly string[]) {
     this.ctx = ctx;
+    this.release = releaseMessage(ctx);
     this.columns = bannerColumns(ctx.term.cols, ctx.term.isTTY);
     for (const h of hosts) {
       this.stats.set(h, {
@@ -267,11 +279,7 @@ function failureJson(
     const ms = rng.int(3, 2400);
     const start = new Date(wall.getTime() - ms);
     const stamp = (d: Date) =>
-      `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${
-        pad(d.getUTCHours())
-      }:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${
-        String(d.getUTCMilliseconds() * 1000 + rng.int(0, 999)).padStart(6, "0")
-      }`;
+      `${ymd(d)} ${hms(d)}.${pad(d.getUTCMilliseconds() * 1000 + rng.int(0, 999), 6)}`;
     const stderr = rng.pick([
       "Fatal: config file already exists",
       "Error: could not connect to server: Connection refused",
@@ -412,7 +420,7 @@ async function printResult(
   }
   if (task.kind === "debug") {
     out.line(style.green(`ok: [${host}] => {`));
-    out.line(style.green(`    "msg": ${JSON.stringify(debugMessage(ctx))}`));
+    out.line(style.green(`    "msg": ${JSON.stringify(run.release)}`));
     out.line(style.green("}"));
     run.count(host, "ok");
     return false;
@@ -440,7 +448,8 @@ async function printResult(
   return anyChanged;
 }
 
-function debugMessage(ctx: Context): string {
+/** The release a deploy play ships: the same to every host. */
+function releaseMessage(ctx: Context): string {
   const { rng } = ctx;
   const d = ctx.clock.wall();
   return `Deploying ${
@@ -452,13 +461,23 @@ function debugMessage(ctx: Context): string {
   }${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
 }
 
-async function gatherFacts(run: Run, hosts: string[], warnOn: Set<string>): Promise<void> {
+/** Interpreter discovery: whether it warns, and for which ansible-core docs version. */
+interface Discovery {
+  warn: boolean;
+  core: string;
+  python: Map<string, string>;
+  /** Hosts already discovered (each warns once per run). */
+  seen: Set<string>;
+}
+
+async function gatherFacts(run: Run, hosts: string[], discovery: Discovery): Promise<void> {
   const { ctx } = run;
   const { out, rng, style } = ctx;
   run.banner("TASK [Gathering Facts]");
-  const order = rng.shuffle(hosts.filter((h) => !run.dead.has(h)));
+  // Five forks take hosts in inventory order; a batch answers in completion order.
+  const order = hosts.filter((h) => !run.dead.has(h));
   for (let i = 0; i < order.length; i += FORKS) {
-    const batch = order.slice(i, i + FORKS);
+    const batch = rng.shuffle(order.slice(i, i + FORKS));
     await ctx.sleep(rng.int(1200, 4200));
     // Hosts of a batch connect at once: one SSH time-out delays the batch once.
     let timedOut = false;
@@ -478,12 +497,14 @@ async function gatherFacts(run: Run, hosts: string[], warnOn: Set<string>): Prom
         run.count(host, "unreachable");
         continue;
       }
-      if (warnOn.has(host)) {
-        const minor = rng.pick(["3.10", "3.11", "3.12", "3.13"]);
-        const text =
-          `[WARNING]: Platform linux on host ${host} is using the discovered Python interpreter at /usr/bin/python${minor}, but future installation of another Python interpreter could change the meaning of that path. See https://docs.ansible.com/ansible-core/2.18/reference_appendices/interpreter_discovery.html for more information.`;
-        for (const line of wrapWarning(text, run.columns)) out.line(style.brightMagenta(line));
+      if (discovery.warn && !discovery.seen.has(host)) {
+        const path = `/usr/bin/python${discovery.python.get(host)}`;
+        // ansible-core 2.19+ prints it on one line, unwrapped.
+        out.line(style.brightMagenta(
+          `[WARNING]: Host '${host}' is using the discovered Python interpreter at '${path}', but future installation of another Python interpreter could cause a different interpreter to be discovered. See https://docs.ansible.com/ansible-core/${discovery.core}/reference_appendices/interpreter_discovery.html for more information.`,
+        ));
       }
+      discovery.seen.add(host);
       out.line(style.green(`ok: [${host}]`));
       run.count(host, "ok");
       if (rng.chance(0.3)) await ctx.sleep(rng.int(50, 400));
@@ -517,17 +538,19 @@ async function run(ctx: Context): Promise<void> {
   const runState = new Run(ctx, book.hosts);
   const start = ctx.clock.now();
   const budget = rng.float(20_000, 110_000);
-  const warnOn = new Set(
-    rng.chance(0.3) ? rng.sample(book.hosts, rng.int(1, book.hosts.length)) : [],
-  );
+  const discovery: Discovery = {
+    warn: rng.chance(0.35),
+    core: rng.pick(["2.19", "2.20"]),
+    python: book.python,
+    seen: new Set(),
+  };
   let stopped = false;
   for (const play of book.plays) {
     if (stopped) break;
     runState.banner(`PLAY [${play.name}]`);
     await ctx.sleep(rng.int(200, 1200));
     if (play.hosts.every((h) => runState.dead.has(h))) continue;
-    if (play.gather) await gatherFacts(runState, play.hosts, warnOn);
-    warnOn.clear();
+    if (play.gather) await gatherFacts(runState, play.hosts, discovery);
     const notified = new Map<string, { role: string; hosts: Set<string> }>();
     for (const role of play.roles) {
       for (const task of ROLES[role]!.tasks) {

@@ -48,10 +48,13 @@ export function splitTotal(rng: Rng, total: number, parts: number, min: number):
   return sizes;
 }
 
+/** A cluster's status: as in genact, only the word inside the brackets is coloured. */
 function status(cluster: Cluster, style: Style): string {
-  if (cluster.state === "online") return style.bold(style.green("[online]"));
-  if (cluster.state === "timeout") return style.bold(style.red("[timeout]"));
-  return style.bold(style.yellow(cluster.retries > 0 ? `[retry ${cluster.retries}]` : "[booting]"));
+  if (cluster.state === "online") return `[${style.bold(style.green("online"))}]`;
+  if (cluster.state === "timeout") return `[${style.bold(style.red("timeout"))}]`;
+  return `[${
+    style.bold(style.yellow(cluster.retries > 0 ? `retry ${cluster.retries}` : "booting"))
+  }]`;
 }
 
 const LABELS: ((c: Cluster) => string)[] = [
@@ -107,7 +110,7 @@ async function countConnections(ctx: Context, total: number): Promise<void> {
   let done = 0;
   while (done < total && ctx.clock.now() - start < MAX_COUNT_MS) {
     done = Math.min(total, done + rng.int(1, Math.max(2, Math.round(total / 60))));
-    if (done < total) out.live([renderCounter(done, total, cols())]);
+    if (done < total && ctx.term.isTTY) out.live([renderCounter(done, total, cols())]);
     // Mostly instant handshakes, now and then a slow one.
     await ctx.sleep(rng.chance(0.08) ? rng.int(150, 600) : rng.int(5, 40));
   }
@@ -120,7 +123,9 @@ async function bootClusters(ctx: Context, clusters: Cluster[]): Promise<void> {
   for (let tick = 0; tick < MAX_BOOT_TICKS; tick++) {
     // The finished list is printed permanently below, so it is never shown live.
     if (clusters.every((c) => c.state === "online")) break;
-    out.live(renderClusters(clusters, ctx.term.cols, style));
+    // A pipe gets only the finished list: a script that redraws in place in a terminal
+    // writes its settled state when stdout is not one, rather than snapshots of the redraw.
+    if (ctx.term.isTTY) out.live(renderClusters(clusters, ctx.term.cols, style));
     await ctx.sleep(TICK_MS);
     bootTick(rng, clusters);
   }

@@ -3,7 +3,8 @@
  * compile command as a job starts (so lines arrive in bursts whenever a job
  * slot frees up), the sources are the sorted `$(wildcard …)` list, warnings
  * from gcc or clang appear when their compile finishes, and a link line (with
- * an optional `ar` step) closes the build.
+ * an optional `ar` step) closes the build. One program per run: its
+ * subsystems (and the libraries it links) come from one kind of project.
  *
  * @module
  */
@@ -37,11 +38,15 @@ interface Build {
 
 function planBuild(rng: Rng): Build {
   const compiler = rng.weighted(["gcc", "clang", "cc"] as const, [5, 4, 2]);
-  const project = rng.pick(data.projects);
+  // One kind of program per run: a key-value store has storage and networking, not audio.
+  const kind = rng.pick(data.archetypes);
+  const project = rng.pick(kind.projects);
   const root = rng.weighted(["src", "lib"], [4, 1]);
   const outDir = rng.weighted(["build/", "obj/", ""], [6, 2, 2]);
-  const modules = rng.sample(Object.keys(data.modules), rng.int(4, 9));
-  if (!modules.includes("core")) modules.push("core");
+  const modules = [
+    ...kind.required,
+    ...rng.sample(kind.optional, rng.int(0, kind.optional.length)),
+  ];
   const table = data.modules as Record<string, string[]>;
   const units: Unit[] = [];
   for (const module of modules) {
@@ -126,6 +131,8 @@ function diagnose(rng: Rng, unit: Unit, clang: boolean, flags: string): Diagnost
     const param = rng.pick(d.params);
     const code = `static int ${fn}(struct ${unit.stem} *self, void *${param})`;
     const col = code.lastIndexOf(param) + 1;
+    // gcc underlines the whole declaration with the caret on the name; clang marks the name.
+    const decl = code.lastIndexOf("void *");
     return {
       fn,
       line: line - rng.int(20, 40),
@@ -133,11 +140,15 @@ function diagnose(rng: Rng, unit: Unit, clang: boolean, flags: string): Diagnost
       message: `unused parameter ${q(param)}`,
       option: "-Wunused-parameter",
       code,
-      marker: " ".repeat(col - 1) + "^" + "~".repeat(param.length - 1),
+      marker: clang
+        ? " ".repeat(col - 1) + "^"
+        : " ".repeat(decl) + "~".repeat(col - 1 - decl) + "^" + "~".repeat(param.length - 1),
     };
   }
   if (kind === "sign-compare") {
-    const code = `    for (int i = 0; i < ${name}; i++) {`;
+    // Only a count makes sense as a loop bound.
+    const bound = rng.pick(d.bounds);
+    const code = `    for (int i = 0; i < ${bound}; i++) {`;
     const col = code.indexOf("<") + 1;
     const start = code.indexOf("i <");
     return {
@@ -150,10 +161,12 @@ function diagnose(rng: Rng, unit: Unit, clang: boolean, flags: string): Diagnost
       option: "-Wsign-compare",
       code,
       marker: " ".repeat(start) +
-        (clang ? `~ ^ ${"~".repeat(name.length)}` : `~~^~${"~".repeat(name.length)}`),
+        (clang ? `~ ^ ${"~".repeat(bound.length)}` : `~~^~${"~".repeat(bound.length)}`),
     };
   }
-  const code = `    ${rng.pick(d.types)} ${name};`;
+  const type = rng.pick(d.types);
+  // C style binds the star to the name: `char *buf;`.
+  const code = `    ${type}${type.endsWith("*") ? "" : " "}${name};`;
   const col = code.lastIndexOf(name) + 1;
   return {
     fn,
@@ -162,7 +175,8 @@ function diagnose(rng: Rng, unit: Unit, clang: boolean, flags: string): Diagnost
     message: `unused variable ${q(name)}`,
     option: "-Wunused-variable",
     code,
-    marker: " ".repeat(col - 1) + "^" + "~".repeat(name.length - 1),
+    // gcc underlines the name; clang puts a bare caret on it.
+    marker: " ".repeat(col - 1) + "^" + (clang ? "" : "~".repeat(name.length - 1)),
   };
 }
 

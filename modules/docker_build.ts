@@ -12,15 +12,22 @@
  * - elsewhere, BuildKit's plain progress: `#5 [2/7] RUN …`, log lines stamped
  *   with the seconds since the step started, `#5 DONE 3.2s`, `#6 CACHED`.
  *
- * As in genact, a RUN step may run another module (`uv sync`, `composer
- * install`) whose output becomes the step's log; those modules are imported
- * lazily and given a time budget so the whole build stays bounded.
+ * Each Dockerfile is one project: the base tag decides the Python that `uv sync`
+ * finds and the Debian release apt installs from; apt installs what was asked
+ * plus its real dependencies (data per release), as one dpkg run; both `uv
+ * sync` steps read the same lock; a tag has one digest. As in genact, the PHP
+ * build's `composer install` step runs the composer module, whose output
+ * becomes the step's log, within a time budget so the build stays bounded.
  *
  * @module
  */
 
 import data from "../data/docker_build.json" with { type: "json" };
 import images from "../data/docker_images.json" with { type: "json" };
+import pypi from "../data/pypi_packages.json" with { type: "json" };
+import { formatBytes } from "../core/format.ts";
+import { Rng as SeededRng } from "../core/rng.ts";
+import { uvElapsed } from "./uv.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Out } from "../core/screen.ts";
 import { createStyle } from "../core/style.ts";
@@ -56,7 +63,7 @@ type LogScript = { lines: [number, string][]; ms: number };
 type StepKind =
   | { type: "quick"; ms: number }
   | { type: "script"; script: LogScript }
-  | { type: "nested"; module: "uv" | "composer" };
+  | { type: "nested"; module: "composer" };
 
 /** One Dockerfile instruction after FROM. */
 interface Step {
@@ -78,7 +85,7 @@ interface Base {
 }
 
 /** The build: its bases, steps and output image. */
-interface BuildPlan {
+export interface BuildPlan {
   bases: Base[];
   steps: Step[];
   image: string;
@@ -91,15 +98,7 @@ interface BuildPlan {
 
 /** BuildKit's byte format: `735B`, `1.47kB`, `2.80MB` (SI units). */
 export function siBytes(n: number): string {
-  if (n < 1000) return `${Math.round(n)}B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let v = n / 1000;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(2)}${units[u]}`;
+  return formatBytes(n, { base: 1000, units: ["B", "kB", "MB", "GB", "TB"], decimals: 2 });
 }
 
 /** Plain-mode log timestamp: 3 decimals under 10 s, 2 under 100 s, then 1. */
@@ -151,12 +150,25 @@ function tagOf(rng: Rng, repo: string, prefer: RegExp): string {
   return rng.pick(tags.length > 0 ? tags : entry.tags);
 }
 
-function base(rng: Rng, ref: string, label: string | undefined, pulled: boolean): Base {
-  const layers = Array.from({ length: rng.int(2, 6) }, (_, i) => ({
-    digest: rng.hex(64),
-    size: i === 0 ? rng.int(3_000_000, 30_000_000) : Math.floor(rng.logNormal(900_000, 1.6)),
+/** A stable generator for a public name: one tag has one digest and one set of layers. */
+function published(ref: string): Rng {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ref.length; i++) h = Math.imul(h ^ ref.charCodeAt(i), 0x01000193) >>> 0;
+  return new SeededRng(h);
+}
+
+function base(ref: string, label: string | undefined, pulled: boolean): Base {
+  const r = published(ref);
+  const layers = Array.from({ length: r.int(2, 6) }, (_, i) => ({
+    digest: r.hex(64),
+    size: i === 0 ? r.int(3_000_000, 30_000_000) : Math.floor(r.logNormal(900_000, 1.6)),
   }));
-  return { ref, digest: rng.hex(64), label, layers, pulled };
+  return { ref, digest: r.hex(64), label, layers, pulled };
+}
+
+/** The Debian release under a tag: `3.13-slim-bookworm` is 12, `3.13-slim` today 13. */
+export function debianSuite(tag: string): "bookworm" | "trixie" {
+  return /bookworm|(^|-)12(-|$)/.test(tag) ? "bookworm" : "trixie";
 }
 
 // ---- Log scripts for RUN steps -------------------------------------------------
@@ -180,14 +192,33 @@ function npmCi(rng: Rng): LogScript {
   lines.push([end, `${Math.floor(added * rng.float(0.1, 0.3))} packages are looking for funding`]);
   lines.push([end, "  run `npm fund` for details"]);
   lines.push([end + 30, ""]);
-  lines.push([
-    end + 30,
-    rng.chance(0.7)
-      ? "found 0 vulnerabilities"
-      : `${rng.int(1, 6)} moderate severity vulnerabilities`,
-  ]);
+  if (rng.chance(0.7)) {
+    lines.push([end + 30, "found 0 vulnerabilities"]);
+  } else {
+    const n = rng.int(1, 6);
+    lines.push([end + 30, `${n} moderate severity vulnerabilit${n === 1 ? "y" : "ies"}`]);
+    lines.push([end + 30, ""]);
+    lines.push([end + 30, "To address all issues, run:"]);
+    lines.push([end + 30, "  npm audit fix"]);
+    lines.push([end + 30, ""]);
+    lines.push([end + 30, "Run `npm audit` for details."]);
+  }
   return { lines, ms };
 }
+
+/** Vite's `displaySize`: kilobytes with two decimals and thousands separators. */
+export function viteSize(kB: number): string {
+  return `${kB.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} kB`;
+}
+
+/** What Vite adds when a JS chunk is over its 500 kB limit (after a blank line). */
+const VITE_LARGE_CHUNKS = [
+  "",
+  "(!) Some chunks are larger than 500 kB after minification. Consider:",
+  "- Using dynamic import() to code-split the application",
+  "- Use build.rollupOptions.output.manualChunks to improve chunking: https://rollupjs.org/configuration-options/#output-manualchunks",
+  "- Adjust chunk size limit for this warning via build.chunkSizeWarningLimit.",
+];
 
 function npmBuild(rng: Rng, app: string): LogScript {
   const ms = rng.int(7_000, 40_000);
@@ -206,53 +237,124 @@ function npmBuild(rng: Rng, app: string): LogScript {
     [Math.floor(ms * 0.82), "rendering chunks..."],
     [Math.floor(ms * 0.86), "computing gzip size..."],
   ];
-  const assets: [string, number][] = [["dist/index.html", rng.float(0.4, 1.2)]];
-  assets.push([`dist/assets/index-${rng.hex(8)}.css`, rng.float(8, 90)]);
-  for (const name of rng.sample(data.frontendAssets, rng.int(1, 4))) {
-    assets.push([`dist/assets/${name}-${rng.hex(8)}.js`, rng.logNormal(120, 1)]);
-  }
-  const w = Math.max(...assets.map(([n]) => n.length));
-  const sw = Math.max(...assets.map(([, s]) => s.toFixed(2).length));
-  for (const [name, kb] of assets) {
-    const gz = kb * rng.float(0.25, 0.4);
+  // Vite's report: assets, then CSS, then JS, each group by size, smallest first.
+  const html: [string, number] = ["dist/index.html", rng.float(0.4, 1.2)];
+  // Rollup 4 names chunks with 8 base64url characters.
+  const hash = () =>
+    Array.from(
+      { length: 8 },
+      () => rng.pick([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"]),
+    ).join("");
+  const css: [string, number] = [`dist/assets/index-${hash()}.css`, rng.float(8, 90)];
+  const js = rng.sample(data.frontendAssets, rng.int(1, 4))
+    .map((name): [string, number] => [`dist/assets/${name}-${hash()}.js`, rng.logNormal(120, 1)])
+    .sort((a, b) => a[1] - b[1]);
+  const assets = [html, css, ...js].map(([name, kB]) => ({
+    name,
+    size: viteSize(kB),
+    gzip: viteSize(kB * rng.float(0.25, 0.4)),
+  }));
+  const w = Math.max(...assets.map((a) => a.name.length));
+  const sw = Math.max(...assets.map((a) => a.size.length));
+  const gw = Math.max(...assets.map((a) => a.gzip.length));
+  for (const a of assets) {
     lines.push([
       Math.floor(ms * 0.9),
-      `${name.padEnd(w)}  ${kb.toFixed(2).padStart(sw)} kB │ gzip: ${gz.toFixed(2).padStart(6)} kB`,
+      `${a.name.padEnd(w + 2)}${a.size.padStart(sw)} │ gzip: ${a.gzip.padStart(gw)}`,
     ]);
+  }
+  if (js.some(([, kB]) => kB > 500)) {
+    for (const l of VITE_LARGE_CHUNKS) lines.push([Math.floor(ms * 0.9), l]);
   }
   lines.push([ms - 300, `✓ built in ${built.toFixed(2)}s`]);
   return { lines, ms };
 }
 
-function aptInstall(rng: Rng, distro: "debian" | "ubuntu", wanted: string[]): LogScript {
-  const debian = distro === "debian";
-  const mirror = debian ? "http://deb.debian.org/debian" : "http://archive.ubuntu.com/ubuntu";
-  const security = debian
-    ? "http://deb.debian.org/debian-security"
-    : "http://security.ubuntu.com/ubuntu";
-  const suite = debian ? "trixie" : "noble";
+/** A Debian package as the data file has it. */
+interface AptPackage {
+  version: string;
+  arch: string;
+  kB: number;
+  /** `Multi-Arch: same`: dpkg names it `name:amd64`. */
+  multiArch: boolean;
+  deps: string[];
+}
+
+/** A Debian release as the data file has it. */
+interface AptSuite {
+  release: string;
+  libc: string;
+  /** Packages a python:*-slim image of this release already has. */
+  pythonSlimHas: string[];
+  packages: Record<string, AptPackage>;
+}
+
+/** apt's `SizeToStr`: `8792 kB`, `55.4 kB`, `12.5 MB` (SI, no separators). */
+export function aptSize(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let v = bytes;
+  for (let i = 0; i < units.length; i++) {
+    if (v < 100 && i > 0) return `${v.toFixed(1)} ${units[i]}`;
+    if (v < 10000 || i === units.length - 1) return `${v.toFixed(0)} ${units[i]}`;
+    v /= 1000;
+  }
+  return `${v.toFixed(0)} TB`;
+}
+
+/** The packages `apt-get install` brings: what was asked plus its dependencies not yet there. */
+export function aptClosure(
+  suite: AptSuite,
+  wanted: readonly string[],
+  has: readonly string[],
+): string[] {
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    if (out.has(name) || has.includes(name) || !suite.packages[name]) return;
+    out.add(name);
+    for (const dep of suite.packages[name]!.deps) visit(dep);
+  };
+  for (const name of wanted) visit(name);
+  return [...out].sort();
+}
+
+/** Wraps a package list as apt does: two-space indent, at most 80 columns. */
+function aptList(names: readonly string[]): string[] {
+  const lines: string[] = [];
+  let line = " ";
+  for (const n of names) {
+    if (line.length + 1 + n.length > 79 && line.length > 1) {
+      lines.push(line);
+      line = " ";
+    }
+    line += ` ${n}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** `apt-get update && apt-get install -y --no-install-recommends …` on one Debian release. */
+function aptInstall(rng: Rng, suiteName: string, wanted: string[], has: string[] = []): LogScript {
+  const suite = (data.apt as Record<string, AptSuite>)[suiteName]!;
+  const mirror = "http://deb.debian.org/debian";
+  const security = "http://deb.debian.org/debian-security";
   const lines: [number, string][] = [];
   let t = rng.int(200, 600);
   const indexes: [string, number][] = [
-    [`${mirror} ${suite} InRelease`, rng.int(130, 260)],
-    [`${mirror} ${suite}-updates InRelease`, rng.int(40, 130)],
-    [`${security} ${suite}-security InRelease`, rng.int(40, 130)],
-    [`${mirror} ${suite}/main amd64 Packages`, rng.int(1800, 9800)],
-    [`${security} ${suite}-security/main amd64 Packages`, rng.int(20, 400)],
+    [`${mirror} ${suiteName} InRelease`, rng.int(140, 160) * 1000],
+    [`${mirror} ${suiteName}-updates InRelease`, rng.int(470, 560) * 100],
+    [`${security} ${suiteName}-security InRelease`, rng.int(430, 490) * 100],
+    [`${mirror} ${suiteName}/main amd64 Packages`, rng.int(8700, 9800) * 1000],
+    [`${mirror} ${suiteName}-updates/main amd64 Packages`, rng.int(30, 120) * 100],
+    [`${security} ${suiteName}-security/main amd64 Packages`, rng.int(150, 290) * 1000],
   ];
   let fetched = 0;
-  indexes.forEach(([what, kb], i) => {
-    t += rng.int(30, 700);
-    fetched += kb;
-    lines.push([t, `Get:${i + 1} ${what} [${kb.toLocaleString("en-US")} kB]`]);
+  indexes.forEach(([what, bytes], i) => {
+    t += rng.int(30, 500);
+    fetched += bytes;
+    lines.push([t, `Get:${i + 1} ${what} [${aptSize(bytes)}]`]);
   });
   const secs = Math.max(1, Math.round(t / 1000));
-  lines.push([
-    t,
-    `Fetched ${fetched.toLocaleString("en-US")} kB in ${secs}s (${
-      Math.floor(fetched / secs).toLocaleString("en-US")
-    } kB/s)`,
-  ]);
+  lines.push([t, `Fetched ${aptSize(fetched)} in ${secs}s (${aptSize(fetched / secs)}/s)`]);
   for (
     const l of [
       "Reading package lists...",
@@ -264,65 +366,91 @@ function aptInstall(rng: Rng, distro: "debian" | "ubuntu", wanted: string[]): Lo
     t += rng.int(100, 700);
     lines.push([t, l]);
   }
-  const pool = data.apt[distro] as [string, string, string, number][];
-  const chosen = pool.filter(([n]) => wanted.includes(n));
-  const extra = rng.sample(pool.filter(([n]) => !wanted.includes(n)), rng.int(4, 16));
-  const pkgs = [...chosen, ...extra].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  lines.push([t, "The following additional packages will be installed:"]);
-  lines.push([t, `  ${extra.map(([n]) => n).sort().join(" ")}`]);
+  const names = aptClosure(suite, wanted, has);
+  const extra = names.filter((n) => !wanted.includes(n));
+  if (extra.length > 0) {
+    lines.push([t, "The following additional packages will be installed:"]);
+    for (const l of aptList(extra)) lines.push([t, l]);
+  }
   lines.push([t, "The following NEW packages will be installed:"]);
-  lines.push([t, `  ${pkgs.map(([n]) => n).join(" ")}`]);
-  lines.push([t, `0 upgraded, ${pkgs.length} newly installed, 0 to remove and 0 not upgraded.`]);
-  const total = pkgs.reduce((a, [, , , kb]) => a + kb, 0);
-  lines.push([t, `Need to get ${total.toLocaleString("en-US")} kB of archives.`]);
+  for (const l of aptList(names)) lines.push([t, l]);
+  lines.push([t, `0 upgraded, ${names.length} newly installed, 0 to remove and 0 not upgraded.`]);
+  // apt fetches and unpacks in its install order: each package after what it depends on.
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const place = (n: string) => {
+    if (seen.has(n) || !names.includes(n)) return;
+    seen.add(n);
+    for (const dep of suite.packages[n]!.deps) place(dep);
+    order.push(n);
+  };
+  for (const n of wanted) place(n);
+  const pkgs = order.map((n) => [n, suite.packages[n]!] as const);
+  // The data has whole kilobytes; each archive gets its own stable byte count.
+  const size = (n: string, p: AptPackage) => p.kB * 1000 + published(n + p.version).int(0, 999);
+  const total = pkgs.reduce((a, [n, p]) => a + size(n, p), 0);
+  lines.push([t, `Need to get ${aptSize(total)} of archives.`]);
   lines.push([
     t,
     `After this operation, ${
-      (total * rng.float(2.5, 4) / 1000).toFixed(1)
-    } MB of additional disk space will be used.`,
+      aptSize(total * rng.float(2.8, 3.6))
+    } of additional disk space will be used.`,
   ]);
-  pkgs.forEach(([n, v, arch, kb], i) => {
-    t += rng.int(5, 120) + Math.floor(kb / 40);
+  const dlStart = t;
+  pkgs.forEach(([n, p], i) => {
+    t += rng.int(5, 60) + Math.floor(p.kB / 60);
     lines.push([
       t,
-      `Get:${indexes.length + i + 1} ${mirror} ${suite}/main ${arch} ${n} ${arch} ${v} [${
-        kb.toLocaleString("en-US")
-      } kB]`,
+      `Get:${
+        indexes.length + i + 1
+      } ${mirror} ${suiteName}/main amd64 ${n} ${p.arch} ${p.version} [${aptSize(size(n, p))}]`,
     ]);
   });
-  const dl = Math.max(1, Math.round(t / 1000) - secs);
-  lines.push([t, `debconf: delaying package configuration, since apt-utils is not installed`]);
-  lines.push([
-    t,
-    `Fetched ${total.toLocaleString("en-US")} kB in ${dl}s (${
-      Math.floor(total / dl).toLocaleString("en-US")
-    } kB/s)`,
-  ]);
-  let files = rng.int(4000, 7000);
-  for (const [n, v, arch] of pkgs) {
-    t += rng.int(20, 160);
-    lines.push([
-      t,
-      `Selecting previously unselected package ${n}:${arch === "all" ? "amd64" : arch}.`,
-    ]);
-    lines.push([t, `(Reading database ... ${files} files and directories currently installed.)`]);
-    lines.push([t, `Preparing to unpack .../${n}_${v.replace(/^\d+:/, "")}_${arch}.deb ...`]);
-    lines.push([t + 10, `Unpacking ${n}:${arch === "all" ? "amd64" : arch} (${v}) ...`]);
-    files += rng.int(5, 300);
-  }
-  for (const [n, v, arch] of rng.shuffle(pkgs)) {
-    t += rng.int(20, 400);
-    lines.push([t, `Setting up ${n}:${arch === "all" ? "amd64" : arch} (${v}) ...`]);
+  const dl = Math.max(1, Math.round((t - dlStart) / 1000));
+  lines.push([t, "debconf: delaying package configuration, since apt-utils is not installed"]);
+  lines.push([t, `Fetched ${aptSize(total)} in ${dl}s (${aptSize(total / dl)}/s)`]);
+  // One dpkg run: the database is read once; archives are numbered when there are several.
+  const named = (n: string, p: AptPackage) => (p.multiArch ? `${n}:amd64` : n);
+  const width = String(pkgs.length - 1).length < 2 ? 2 : String(pkgs.length - 1).length;
+  pkgs.forEach(([n, p], i) => {
+    t += rng.int(20, 120) + Math.floor(p.kB / 200);
+    lines.push([t, `Selecting previously unselected package ${named(n, p)}.`]);
+    if (i === 0) {
+      lines.push([
+        t,
+        `(Reading database ... ${rng.int(4200, 6800)} files and directories currently installed.)`,
+      ]);
+    }
+    const prefix = pkgs.length > 1 ? `${String(i).padStart(width, "0")}-` : "";
+    const file = `${n}_${p.version.replace(":", "%3a")}_${p.arch}.deb`;
+    lines.push([t, `Preparing to unpack .../${prefix}${file} ...`]);
+    lines.push([t + 10, `Unpacking ${named(n, p)} (${p.version}) ...`]);
+  });
+  // dpkg configures in the same order: dependencies first.
+  for (const [n, p] of pkgs) {
+    t += rng.int(20, 300);
+    lines.push([t, `Setting up ${named(n, p)} (${p.version}) ...`]);
   }
   t += rng.int(100, 600);
-  lines.push([
-    t,
-    `Processing triggers for libc-bin (${debian ? "2.41-12" : "2.39-0ubuntu8.6"}) ...`,
-  ]);
+  lines.push([t, `Processing triggers for libc-bin (${suite.libc}) ...`]);
+  if (names.includes("ca-certificates")) {
+    t += rng.int(300, 1200);
+    lines.push([
+      t,
+      "Processing triggers for ca-certificates (" + suite.packages["ca-certificates"]!.version +
+      ") ...",
+    ]);
+    lines.push([t, "Updating certificates in /etc/ssl/certs..."]);
+    t += rng.int(400, 1500);
+    lines.push([t, `${rng.int(140, 150)} added, 0 removed; done.`]);
+    lines.push([t, "Running hooks in /etc/ca-certificates/update.d..."]);
+    lines.push([t + 20, "done."]);
+  }
   return { lines, ms: t + rng.int(300, 1500) };
 }
 
-function apkAdd(rng: Rng, withExt: boolean): LogScript {
+/** `apk add` of the packages asked (with ICU's data and C++ runtime), then each PHP extension asked. */
+function apkAdd(rng: Rng, wanted: readonly string[], exts: readonly string[]): LogScript {
   const lines: [number, string][] = [];
   let t = rng.int(200, 800);
   lines.push([t, "fetch https://dl-cdn.alpinelinux.org/alpine/v3.22/main/x86_64/APKINDEX.tar.gz"]);
@@ -331,52 +459,134 @@ function apkAdd(rng: Rng, withExt: boolean): LogScript {
     t,
     "fetch https://dl-cdn.alpinelinux.org/alpine/v3.22/community/x86_64/APKINDEX.tar.gz",
   ]);
-  const pkgs = rng.sample(data.apk, rng.int(5, 12));
+  const needs: Record<string, string[]> = { "icu-libs": ["icu-data-en", "libgcc", "libstdc++"] };
+  const names = [...new Set(wanted.flatMap((w) => [...(needs[w] ?? []), w]))];
+  const pkgs = names.map((n) => data.apk.find(([name]) => name === n)!);
   pkgs.forEach(([n, v], i) => {
     t += rng.int(50, 500);
     lines.push([t, `(${i + 1}/${pkgs.length}) Installing ${n} (${v})`]);
   });
   t += rng.int(100, 500);
   lines.push([t, "Executing busybox-1.37.0-r19.trigger"]);
-  lines.push([t, `OK: ${rng.int(30, 180)} MiB in ${rng.int(30, 90)} packages`]);
-  if (withExt) {
-    for (const ext of rng.sample(data.phpExtensions, rng.int(2, 4))) {
-      t += rng.int(400, 1500);
-      lines.push([t, "Configuring for:"]);
-      lines.push([t, "PHP Api Version:         20240924"]);
-      lines.push([t, "Zend Module Api No:      20240924"]);
-      lines.push([t, "Zend Extension Api No:   420240924"]);
-      t += rng.int(300, 1500);
-      lines.push([t, "checking for grep that handles long lines and -e... /bin/grep"]);
-      lines.push([t, "checking for a sed that does not truncate output... /bin/sed"]);
-      lines.push([t, `checking whether to enable ${ext} support... yes, shared`]);
-      t += rng.int(2_000, 9_000);
-      lines.push([t, "Build complete."]);
-      lines.push([t, "Don't forget to run 'make test'."]);
-      lines.push([t, `+ strip --strip-all modules/${ext}.so`]);
-      lines.push([
-        t + 40,
-        "Installing shared extensions:     /usr/local/lib/php/extensions/no-debug-non-zts-20240924/",
-      ]);
-    }
+  lines.push([t, `OK: ${rng.int(30, 180)} MiB in ${rng.int(30, 60) + pkgs.length} packages`]);
+  for (const ext of exts) {
+    t += rng.int(400, 1500);
+    lines.push([t, "Configuring for:"]);
+    lines.push([t, "PHP Api Version:         20240924"]);
+    lines.push([t, "Zend Module Api No:      20240924"]);
+    lines.push([t, "Zend Extension Api No:   420240924"]);
+    t += rng.int(300, 1500);
+    lines.push([t, "checking for grep that handles long lines and -e... /bin/grep"]);
+    lines.push([t, "checking for a sed that does not truncate output... /bin/sed"]);
+    lines.push([
+      t,
+      `${PHP_EXT_CHECKS[ext] ?? `checking whether to enable ${ext} support`}... yes, shared`,
+    ]);
+    // intl is a large C++ extension; the others build in seconds.
+    t += ext === "intl" ? rng.int(40_000, 90_000) : rng.int(2_000, 9_000);
+    lines.push([t, "Build complete."]);
+    lines.push([t, "Don't forget to run 'make test'."]);
+    lines.push([t, `+ strip --strip-all modules/${ext}.so`]);
+    lines.push([
+      t + 40,
+      "Installing shared extensions:     /usr/local/lib/php/extensions/no-debug-non-zts-20240924/",
+    ]);
   }
   return { lines, ms: t + rng.int(200, 900) };
 }
 
-function uvProject(rng: Rng, app: string): LogScript {
-  const resolve = rng.int(2, 9);
+/** A Python project as its lock file has it. */
+interface PyProject {
+  name: string;
+  version: string;
+  /** The interpreter of the base image: `3.13.11`. */
+  python: string;
+  /** Every package in uv.lock (all groups), the project itself not counted. */
+  locked: string[];
+  /** What `--no-dev` installs, sorted. */
+  runtime: string[];
+}
+
+const PYPI = pypi.packages as Record<string, { version: string; size: number; deps: string[] }>;
+
+/** A package list and everything it depends on. */
+function pyClosure(top: readonly string[]): string[] {
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    if (out.has(n) || !PYPI[n]) return;
+    out.add(n);
+    for (const d of PYPI[n]!.deps) visit(d);
+  };
+  for (const n of top) visit(n);
+  return [...out].sort();
+}
+
+/** Draws the service's lock: a web profile's runtime packages and its dev group. */
+function pyProject(rng: Rng, name: string, python: string): PyProject {
+  const profiles = pypi.profiles.filter((p) =>
+    ["web-api", "django", "flask", "llm-app"].includes(p.name)
+  );
+  const profile = rng.pick(profiles);
+  const runtime = pyClosure([...profile.top, ...rng.sample(profile.optional, rng.int(2, 7))]);
+  const dev = pyClosure(rng.sample(profile.dev, rng.int(3, profile.dev.length)));
+  const locked = [...new Set([...runtime, ...dev])].sort();
+  return {
+    name,
+    version: `${rng.int(0, 2)}.${rng.int(0, 14)}.${rng.int(0, 9)}`,
+    python,
+    locked,
+    runtime,
+  };
+}
+
+/** `uv sync --locked --no-install-project --no-dev`: the locked runtime dependencies into a new venv. */
+function uvSyncDeps(rng: Rng, project: PyProject): LogScript {
+  const minor = project.python.split(".").slice(0, 2).join(".");
+  const lines: [number, string][] = [
+    [
+      rng.int(20, 90),
+      `Using CPython ${project.python} interpreter at: /usr/local/bin/python${minor}`,
+    ],
+  ];
+  let t = lines[0]![0] + rng.int(5, 30);
+  lines.push([t, "Creating virtual environment at: .venv"]);
+  t += rng.int(1, 6);
+  lines.push([t, `Resolved ${project.locked.length + 1} packages in ${rng.int(1, 6)}ms`]);
+  const rate = rng.float(15_000, 60_000); // bytes per ms
+  const big = project.runtime.filter((n) => PYPI[n]!.size >= 1024 * 1024);
+  for (const n of big) {
+    lines.push([t + rng.int(5, 40), `Downloading ${n} (${formatBytes(PYPI[n]!.size)})`]);
+  }
+  const bytes = project.runtime.reduce((a, n) => a + PYPI[n]!.size, 0);
+  const prepare = 150 + bytes / rate + rng.int(100, 600);
+  for (const n of [...big].sort((x, y) => PYPI[x]!.size - PYPI[y]!.size)) {
+    lines.push([t + 100 + PYPI[n]!.size / rate, ` Downloaded ${n}`]);
+  }
+  t += prepare;
+  lines.push([t, `Prepared ${project.runtime.length} packages in ${uvElapsed(prepare)}`]);
+  const install = rng.int(40, 180) + project.runtime.length * rng.float(2, 12);
+  t += install;
+  lines.push([t, `Installed ${project.runtime.length} packages in ${uvElapsed(install)}`]);
+  for (const n of project.runtime) lines.push([t, ` + ${n}==${PYPI[n]!.version}`]);
+  return {
+    lines: lines.map(([at, l]) => [Math.round(at), l]),
+    ms: Math.round(t) + rng.int(100, 400),
+  };
+}
+
+/** `uv sync --locked --no-dev` after the sources are in: the same lock, now only the project. */
+function uvSyncProject(rng: Rng, project: PyProject): LogScript {
+  const resolve = rng.int(1, 6);
   const build = rng.int(600, 3500);
   const install = rng.int(1, 9);
+  const { name, version } = project;
   return {
     lines: [
-      [resolve + 150, `Resolved ${rng.int(20, 140)} packages in ${resolve}ms`],
-      [resolve + build, `   Built ${app} @ file:///app`],
-      [resolve + build + 1, `Prepared 1 package in ${(build / 1000).toFixed(2)}s`],
+      [resolve + 150, `Resolved ${project.locked.length + 1} packages in ${resolve}ms`],
+      [resolve + build, `      Built ${name} @ file:///app`],
+      [resolve + build + 1, `Prepared 1 package in ${uvElapsed(build)}`],
       [resolve + build + install + 2, `Installed 1 package in ${install}ms`],
-      [
-        resolve + build + install + 2,
-        ` + ${app}==${rng.int(0, 2)}.${rng.int(0, 9)}.${rng.int(0, 9)} (from file:///app)`,
-      ],
+      [resolve + build + install + 2, ` + ${name}==${version} (from file:///app)`],
     ],
     ms: resolve + build + install + rng.int(200, 600),
   };
@@ -404,10 +614,32 @@ function silent(rng: Rng, lo: number, hi: number): LogScript {
 
 // ---- The Dockerfile -------------------------------------------------------------
 
+/** The PHP extensions the PHP template's Dockerfile installs. */
+const PHP_EXTS = ["intl", "opcache", "pdo_mysql", "zip"];
+
+/** The configure check each extension prints when enabled. */
+const PHP_EXT_CHECKS: Record<string, string> = {
+  intl: "checking whether to enable internationalization support",
+  opcache: "checking whether to enable Zend OPcache support",
+  pdo_mysql: "checking for MySQL support for PDO",
+  zip: "checking for zip archive read/write support",
+};
+
+/** What each kind of Dockerfile builds: an SPA is a web front end, a Go binary a service. */
+const APPS_BY_KIND: Record<string, readonly string[]> = {
+  node: ["web", "frontend", "docs", "admin"],
+  python: ["api", "worker", "ml-inference", "billing-service", "scheduler", "search", "ingest"],
+  php: ["web", "admin", "api", "billing-service"],
+  go: ["api", "gateway", "auth", "worker", "ingest", "notifier", "scheduler", "search"],
+  debian: ["gateway", "notifier", "ingest", "scheduler", "worker"],
+};
+
 /** Draws a Dockerfile and the cache state it meets. */
-function planBuild(rng: Rng): BuildPlan {
-  const app = rng.pick(images.apps);
+export function planBuild(rng: Rng): BuildPlan {
   const kind = rng.weighted(["node", "python", "php", "go", "debian"], [3, 3, 2, 2, 2]);
+  const app = rng.pick(images.apps.filter((a) => APPS_BY_KIND[kind]!.includes(a)));
+  // One organisation: where its releases are downloaded from is where its images are pushed.
+  const org = rng.pick(images.orgs);
   const warm = rng.chance(0.45);
   // On a warm builder the cache holds until the first changed input: the sources,
   // or (more often) the dependency manifest.
@@ -430,7 +662,7 @@ function planBuild(rng: Rng): BuildPlan {
   };
   const stage = (name: string | undefined, ref: string, instructions: [string, StepKind][]) => {
     const n = instructions.length + 1;
-    bases.push(base(rng, ref, stepLabel(name, 1, n), pulled(0.5)));
+    bases.push(base(ref, stepLabel(name, 1, n), pulled(0.5)));
     instructions.forEach(([ins, k], i) => add(stepLabel(name, i + 2, n), ins, k));
   };
   if (kind === "node") {
@@ -447,24 +679,33 @@ function planBuild(rng: Rng): BuildPlan {
       ["COPY --from=build /app/dist /usr/share/nginx/html", quick(60, 500)],
     ]);
   } else if (kind === "python") {
-    const py = official(`python:${tagOf(rng, "python", /slim/)}`);
+    // The base tag decides the interpreter uv finds and the Debian release apt installs from.
+    const tag = tagOf(rng, "python", /slim/);
+    const py = official(`python:${tag}`);
+    const suite = debianSuite(tag);
+    const python = (data.python as Record<string, string>)[tag.match(/^3\.\d+/)![0]]!;
+    const project = pyProject(rng, app, python);
     const uvImage = `ghcr.io/astral-sh/uv:${tagOf(rng, "ghcr.io/astral-sh/uv", /^0\.9$/)}`;
     const apt = rng.chance(0.5);
+    const has = (data.apt as Record<string, AptSuite>)[suite]!.pythonSlimHas;
     stage(undefined, py, [
       [`COPY --from=${uvImage} /uv /uvx /bin/`, quick(100, 600)],
       ...(apt
         ? [[
           "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 tini && rm -rf /var/lib/apt/lists/*",
-          { type: "script", script: aptInstall(rng, "debian", ["libpq5", "tini"]) },
+          { type: "script", script: aptInstall(rng, suite, ["libpq5", "tini"], has) },
         ] as [string, StepKind]]
         : []),
       ["WORKDIR /app", quick(20, 100)],
       ["COPY pyproject.toml uv.lock ./", quick(30, 200)],
-      ["RUN uv sync", { type: "nested", module: "uv" }],
+      ["RUN uv sync --locked --no-install-project --no-dev", {
+        type: "script",
+        script: uvSyncDeps(rng, project),
+      }],
       ["COPY . .", quick(100, 1200)],
-      ["RUN uv sync --locked --no-dev", { type: "script", script: uvProject(rng, app) }],
+      ["RUN uv sync --locked --no-dev", { type: "script", script: uvSyncProject(rng, project) }],
     ]);
-    bases.push(base(rng, uvImage, undefined, pulled(0.5)));
+    bases.push(base(uvImage, undefined, pulled(0.5)));
   } else if (kind === "php") {
     stage("vendor", official(`composer:${tagOf(rng, "composer", /2\.8/)}`), [
       ["WORKDIR /app", quick(20, 100)],
@@ -473,8 +714,8 @@ function planBuild(rng: Rng): BuildPlan {
     ]);
     stage("stage-1", official(`php:${tagOf(rng, "php", /fpm-alpine/)}`), [
       [
-        "RUN apk add --no-cache icu-libs libzip && docker-php-ext-install intl opcache pdo_mysql zip",
-        { type: "script", script: apkAdd(rng, true) },
+        `RUN apk add --no-cache icu-libs libzip && docker-php-ext-install ${PHP_EXTS.join(" ")}`,
+        { type: "script", script: apkAdd(rng, ["icu-libs", "libzip"], PHP_EXTS) },
       ],
       ["WORKDIR /var/www/html", quick(20, 100)],
       ["COPY --from=vendor /app/vendor ./vendor", quick(200, 1500)],
@@ -499,22 +740,20 @@ function planBuild(rng: Rng): BuildPlan {
       [`COPY --from=build /out/${app} /usr/local/bin/${app}`, quick(40, 300)],
     ]);
   } else {
-    const distro = rng.chance(0.5) ? "debian" : "ubuntu";
-    const ref = distro === "debian"
-      ? official(`debian:${tagOf(rng, "debian", /trixie/)}`)
-      : official(`ubuntu:${tagOf(rng, "ubuntu", /24\.04/)}`);
+    const tag = tagOf(rng, "debian", rng.chance(0.6) ? /trixie-slim/ : /bookworm-slim/);
+    const ref = official(`debian:${tag}`);
     const wanted = ["ca-certificates", "curl", "git", "tini"];
     stage(undefined, ref, [
       [
         `RUN apt-get update && apt-get install -y --no-install-recommends ${
           wanted.join(" ")
         } && rm -rf /var/lib/apt/lists/*`,
-        { type: "script", script: aptInstall(rng, distro, wanted) },
+        { type: "script", script: aptInstall(rng, debianSuite(tag), wanted) },
       ],
       [
-        `RUN curl -fsSL https://github.com/${rng.pick(images.orgs)}/${app}/releases/download/v${
-          rng.int(0, 3)
-        }.${rng.int(0, 20)}.${rng.int(0, 9)}/${app}_linux_amd64.tar.gz | tar -xz -C /usr/local/bin`,
+        `RUN curl -fsSL https://github.com/${org}/${app}/releases/download/v${rng.int(0, 3)}.${
+          rng.int(0, 20)
+        }.${rng.int(0, 9)}/${app}_linux_amd64.tar.gz | tar -xz -C /usr/local/bin`,
         { type: "script", script: silent(rng, 1_500, 12_000) },
       ],
       ["RUN useradd --create-home --uid 10001 app", quick(300, 1200)],
@@ -523,8 +762,8 @@ function planBuild(rng: Rng): BuildPlan {
     ]);
   }
   const registry = rng.chance(0.5) ? `docker.io/library/${app}` : rng.pick([
-    `ghcr.io/${rng.pick(images.orgs)}/${app}`,
-    `registry.gitlab.com/${rng.pick(images.orgs)}/${app}`,
+    `ghcr.io/${org}/${app}`,
+    `registry.gitlab.com/${org}/${app}`,
   ]);
   const warnings = rng.chance(0.15)
     ? [rng.pick([
@@ -723,12 +962,9 @@ async function runNested(
   ctx: Context,
   progress: Progress,
   v: Vertex,
-  which: "uv" | "composer",
   budgetMs: number,
 ): Promise<void> {
-  const module = which === "uv"
-    ? (await import("./uv.ts")).uv
-    : (await import("./composer.ts")).composer;
+  const module = (await import("./composer.ts")).composer;
   const start = ctx.clock.now();
   let partial = "";
   const emit = (text: string) => {
@@ -890,7 +1126,7 @@ async function run(ctx: Context): Promise<void> {
       await progress.wait(Math.max(0, kind.script.ms - at));
     } else {
       await progress.wait(rng.int(100, 400));
-      await runNested(ctx, progress, v, kind.module, nestedBudget);
+      await runNested(ctx, progress, v, nestedBudget);
       await progress.wait(rng.int(100, 600));
     }
     progress.done(v);

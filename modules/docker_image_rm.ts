@@ -5,8 +5,10 @@
  * pushed images), then `Deleted: sha256:…` for the image and each of its
  * layers (the classic overlay2 store) or a single `Deleted:` line (the
  * containerd image store). Images the daemon refuses to remove (tagged in
- * several repositories, or used by a container) are reported together at the
- * end, as the CLI collects the errors and prints them last.
+ * several repositories, used by a container, or, in an old classic-builder
+ * store, the parent of an image that is still there) are reported together at
+ * the end, as the CLI collects the errors and prints them last. The images are
+ * one developer machine's: one team's apps, pushed to one or two registries.
  *
  * @module
  */
@@ -27,31 +29,117 @@ export interface LocalImage {
   layers: string[];
   /** A container that keeps it: running or stopped. */
   usedBy: { state: "running" | "stopped"; id: string } | undefined;
+  /** The image it was built `FROM` by the classic builder (its parent in the classic store). */
+  parent?: string;
 }
 
-/** Makes a `repo` name of the kinds people have locally. */
-function repository(rng: Rng): { repo: string; tag: string; pulled: boolean } {
-  const roll = rng.next();
-  if (roll < 0.55) {
+/** The machine the images are on: one team's apps and the one or two registries it pushes to. */
+export interface Machine {
+  /** The organisation in registry paths. */
+  org: string;
+  /** The team's own apps. */
+  apps: string[];
+  /** Registry repositories with `{app}` left to fill, e.g. `ghcr.io/acme/{app}`. */
+  registries: string[];
+}
+
+/** Draws one developer machine: one account (one or two regions) per cloud, one or two registries. */
+export function drawMachine(rng: Rng): Machine {
+  const org = rng.pick(data.orgs);
+  const account = String(rng.int(100_000_000_000, 999_999_999_999));
+  const env = rng.pick(data.environments);
+  const registries: string[] = [];
+  for (const kind of rng.sample(data.registries, rng.chance(0.3) ? 2 : 1)) {
+    const regions = kind.regions.length === 0
+      ? [""]
+      : rng.sample(kind.regions, kind.template.includes("ecr") && rng.chance(0.25) ? 2 : 1);
+    for (const region of regions) {
+      registries.push(
+        kind.template.replace("{account}", account).replace("{region}", region)
+          .replace("{org}", org).replace("{env}", env)
+          // Docker Hub namespaces are lower-case letters and digits only.
+          .replace("{hubOrg}", org.replaceAll("-", "")),
+      );
+    }
+  }
+  return { org, apps: rng.sample(data.apps, rng.int(3, 6)), registries };
+}
+
+/** Makes a `repo` name of the kinds this machine has locally. */
+function repository(rng: Rng, machine: Machine): { repo: string; tag: string; pulled: boolean } {
+  if (rng.chance(0.55)) {
     const image = rng.pick(data.official);
     return { repo: image.repo, tag: rng.pick(image.tags), pulled: true };
   }
-  const template = rng.pick(data.registries);
-  const repo = template
-    .replace("{org}", rng.pick(data.orgs))
-    .replace("{app}", rng.pick(data.apps))
-    .replace("{account}", String(rng.int(100_000_000_000, 999_999_999_999)))
-    .replace("{region}", rng.pick(data.regions));
-  return { repo, tag: rng.pick(data.appTags), pulled: template !== "{app}" };
+  const app = rng.pick(machine.apps);
+  // Built here and never pushed: just the app's name.
+  if (rng.chance(0.3)) return { repo: app, tag: rng.pick(data.appTags), pulled: false };
+  return {
+    repo: rng.pick(machine.registries).replace("{app}", app),
+    tag: rng.pick(data.appTags),
+    pulled: true,
+  };
 }
 
-/** Draws the local image store. */
-export function makeImages(rng: Rng, count: number): LocalImage[] {
+const refusal = (rng: Rng, running: number, stopped: number): LocalImage["usedBy"] => {
+  const roll = rng.next();
+  if (roll < running) return { state: "running", id: rng.hex(12) };
+  if (roll < running + stopped) return { state: "stopped", id: rng.hex(12) };
+  return undefined;
+};
+
+/**
+ * A classic-builder family: a base image built or pulled here and one to three of
+ * the team's images built `FROM` it, newer, so listed before it. One of them is
+ * often still used by a (dev) container.
+ */
+function family(rng: Rng, machine: Machine, seen: Set<string>): LocalImage[] {
+  const name = rng.pick(data.baseImages);
+  const pushed = rng.chance(0.5);
+  const repo = pushed ? rng.pick(machine.registries).replace("{app}", name) : name;
+  const tag = `${repo}:${rng.pick(["latest", "dev", "main", rng.pick(data.appTags)])}`;
+  if (seen.has(tag)) return [];
+  seen.add(tag);
+  const parent: LocalImage = {
+    id: rng.hex(64),
+    tags: [tag],
+    digest: pushed ? rng.hex(64) : undefined,
+    layers: Array.from({ length: rng.int(3, 12) }, () => rng.hex(64)),
+    usedBy: undefined,
+  };
+  const children: LocalImage[] = [];
+  const used = rng.chance(0.7) ? 0 : -1;
+  for (const [i, app] of rng.sample(machine.apps, rng.int(1, 3)).entries()) {
+    const dangling = rng.chance(0.25);
+    const local = rng.chance(0.5);
+    const childRepo = local ? app : rng.pick(machine.registries).replace("{app}", app);
+    const childTag = `${childRepo}:${rng.pick(data.appTags)}`;
+    if (!dangling && seen.has(childTag)) continue;
+    if (!dangling) seen.add(childTag);
+    children.push({
+      id: rng.hex(64),
+      tags: dangling ? [] : [childTag],
+      digest: !dangling && !local && rng.chance(0.5) ? rng.hex(64) : undefined,
+      layers: Array.from({ length: rng.int(2, 9) }, () => rng.hex(64)),
+      usedBy: i === used ? refusal(rng, 0.4, 0.6) : undefined,
+      parent: parent.id,
+    });
+  }
+  return [...children, parent];
+}
+
+/** Draws the local image store, in `docker image ls -q` order (newest first). */
+export function makeImages(
+  rng: Rng,
+  count: number,
+  machine: Machine,
+  classic = false,
+): LocalImage[] {
   const images: LocalImage[] = [];
   const seen = new Set<string>();
   while (images.length < count) {
     const dangling = rng.chance(0.15);
-    const { repo, tag, pulled } = repository(rng);
+    const { repo, tag, pulled } = repository(rng, machine);
     const tags = dangling ? [] : [`${repo}:${tag}`];
     if (!dangling && rng.chance(0.12)) {
       const other = rng.pick(["latest", "stable", "prod", rng.pick(data.appTags)]);
@@ -59,18 +147,24 @@ export function makeImages(rng: Rng, count: number): LocalImage[] {
     }
     if (tags.some((t) => seen.has(t))) continue;
     for (const t of tags) seen.add(t);
-    const roll = rng.next();
     images.push({
       id: rng.hex(64),
       tags,
       digest: !dangling && pulled ? rng.hex(64) : undefined,
       layers: Array.from({ length: dangling ? rng.int(0, 6) : rng.int(2, 13) }, () => rng.hex(64)),
-      usedBy: roll < 0.06
-        ? { state: "running", id: rng.hex(12) }
-        : roll < 0.11
-        ? { state: "stopped", id: rng.hex(12) }
-        : undefined,
+      usedBy: refusal(rng, 0.06, 0.05),
     });
+  }
+  // Old classic-builder caches keep parent links; the containerd store has none.
+  if (classic && rng.chance(0.45)) {
+    const [parent, ...children] = family(rng, machine, seen).reverse();
+    if (parent) {
+      const at = rng.int(children.length, images.length);
+      const head = images.slice(0, at);
+      // Children are newer than their parent, so they come first, anywhere above it.
+      for (const child of children.reverse()) head.splice(rng.int(0, head.length), 0, child);
+      return [...head, parent, ...images.slice(at)];
+    }
   }
   return images;
 }
@@ -82,23 +176,29 @@ export function repoOf(ref: string): string {
   return colon > slash ? ref.slice(0, colon) : ref;
 }
 
-/** What removing `image` by id prints: its lines, or the daemon's refusal. */
+/**
+ * What removing `image` by id prints: its lines, or the daemon's refusal. The
+ * conflicts are checked in the daemon's order: child images, a running
+ * container, several references, a stopped container.
+ */
 export function removal(
   image: LocalImage,
   containerd: boolean,
+  hasChildren = false,
 ): { lines: string[]; error?: string } {
   const short = image.id.slice(0, 12);
   const refuse = (why: string) => ({
     lines: [],
     error: `Error response from daemon: conflict: unable to delete ${short} ${why}`,
   });
-  if (image.tags.length > 1) {
-    return refuse("(must be forced) - image is referenced in multiple repositories");
-  }
+  if (hasChildren) return refuse("(cannot be forced) - image has dependent child images");
   if (image.usedBy?.state === "running") {
     return refuse(
       `(cannot be forced) - image is being used by running container ${image.usedBy.id}`,
     );
+  }
+  if (image.tags.length > 1) {
+    return refuse("(must be forced) - image is referenced in multiple repositories");
   }
   if (image.usedBy) {
     return refuse(`(must be forced) - image is being used by stopped container ${image.usedBy.id}`);
@@ -112,13 +212,31 @@ export function removal(
   return { lines };
 }
 
+/**
+ * Removes `ids` one after another as the CLI does (`docker image ls -q` lists a
+ * multi-tag image once per tag): an image whose child is still there (refused
+ * earlier) cannot go.
+ */
+export function removeAll(
+  ids: readonly LocalImage[],
+  containerd: boolean,
+): { lines: string[]; error?: string }[] {
+  const present = new Set(ids.map((image) => image.id));
+  return ids.map((image) => {
+    const hasChildren = ids.some((c) => c.parent === image.id && present.has(c.id));
+    const result = removal(image, containerd, hasChildren);
+    if (!result.error) present.delete(image.id);
+    return result;
+  });
+}
+
 async function run(ctx: Context): Promise<void> {
   const { out, rng } = ctx;
   const containerd = rng.chance(0.35);
-  const images = makeImages(rng, rng.int(8, 40));
+  const images = makeImages(rng, rng.int(8, 40), drawMachine(rng), !containerd);
   // `docker image ls -q` lists an image once per tag, newest first.
   const ids = images.flatMap((img) => (img.tags.length > 1 ? img.tags.map(() => img) : [img]));
-  const results = ids.map((image) => removal(image, containerd));
+  const results = removeAll(ids, containerd);
   // How long the daemon takes per image: more layers, more work, now and then a slow disk.
   const work = results.map(({ lines, error }) => {
     if (error) return rng.int(5, 40);

@@ -3,8 +3,10 @@
  * format (`  CC      kernel/fork.o`: two spaces, the tag padded to 7, a space,
  * the target). The phases follow a real build: prepare (host tools, generated
  * headers, objtool), objects from several directories interleaved as parallel
- * jobs with `AR …/built-in.a` as each finishes, the vmlinux link with its
- * kallsyms passes, the compressed bzImage, and the modules.
+ * jobs with `AR …/built-in.a` as each finishes, the vmlinux link of 6.15+
+ * (one `MODPOST Module.symvers` after `vmlinux.o`, kallsyms passes,
+ * `vmlinux.unstripped`, `OBJCOPY vmlinux`), then the compressed bzImage and
+ * the module links running side by side as `make -j` runs them.
  *
  * @module
  */
@@ -33,7 +35,17 @@ const BOOT =
 const COMPRESSED =
   "kernel_info.S head_64.S string cmdline error cpuflags early_serial_console kaslr ident_map_64 idt_64 idt_handlers_64.S mem_encrypt.S pgtable_64 sev acpi efi misc";
 
-function prepareSteps(tree: string): Step[] {
+/** The 6.x minor version of a release string (`6.17.3` → 17). */
+function minorOf(version: string): number {
+  return Number(version.split(".")[1]);
+}
+
+function prepareSteps(tree: string, version: string): Step[] {
+  const minor = minorOf(version);
+  // 6.17 wraps two more generic headers and generates the CPU feature masks.
+  const uapiWrapped = UAPI_WRAPPED.split(" ");
+  const asmWrapped = [...ASM_WRAPPED.split(" "), ...(minor >= 17 ? ["fprobe", "unwind_user"] : [])]
+    .sort();
   const kconfig = "conf confdata expr lexer.lex menu parser.tab preprocess symbol util".split(" ");
   return [
     ["SYNC", "include/config/auto.conf", 900],
@@ -47,19 +59,23 @@ function prepareSteps(tree: string): Step[] {
     ["SYSHDR", "arch/x86/include/generated/asm/unistd_32_ia32.h", 30],
     ["SYSHDR", "arch/x86/include/generated/asm/unistd_64_x32.h", 30],
     ["SYSTBL", "arch/x86/include/generated/asm/syscalls_64.h", 30],
+    ...(minor >= 17
+      ? [["UPD", "arch/x86/include/generated/asm/cpufeaturemasks.h", 40] as Step]
+      : []),
     ["HOSTCC", "arch/x86/tools/relocs_32.o", 200],
     ["HOSTCC", "arch/x86/tools/relocs_64.o", 200],
     ["HOSTCC", "arch/x86/tools/relocs_common.o", 100],
     ["HOSTLD", "arch/x86/tools/relocs", 60],
-    ...UAPI_WRAPPED.split(" ").map((
-      f,
-    ): Step => ["WRAP", `arch/x86/include/generated/uapi/asm/${f}.h`, 10]),
-    ...ASM_WRAPPED.split(" ").map((
-      f,
-    ): Step => ["WRAP", `arch/x86/include/generated/asm/${f}.h`, 10]),
+    ...uapiWrapped.map((f): Step => ["WRAP", `arch/x86/include/generated/uapi/asm/${f}.h`, 10]),
+    ...asmWrapped.map((f): Step => ["WRAP", `arch/x86/include/generated/asm/${f}.h`, 10]),
+    ["GEN", "arch/x86/include/generated/asm/orc_hash.h", 20],
     ["UPD", "include/generated/uapi/linux/version.h", 20],
     ["UPD", "include/config/kernel.release", 20],
     ["UPD", "include/generated/utsrelease.h", 20],
+    ["UPD", "include/generated/compile.h", 20],
+    ["HOSTCC", "scripts/kallsyms", 300],
+    ["HOSTCC", "scripts/sorttable", 250],
+    ["HOSTCC", "scripts/asn1_compiler", 200],
     ["CC", "scripts/mod/empty.o", 150],
     ["HOSTCC", "scripts/mod/mk_elfconfig", 120],
     ["MKELF", "scripts/mod/elfconfig.h", 20],
@@ -91,33 +107,99 @@ function prepareSteps(tree: string): Step[] {
   ];
 }
 
+/** `vmlinux.o` and the single modpost run over vmlinux and the modules (6.15+). */
+function vmlinuxObjectSteps(modules: boolean): Step[] {
+  return [
+    ["AR", "built-in.a", 900],
+    ["AR", "vmlinux.a", 1200],
+    ["LD", "vmlinux.o", 6000],
+    ["MODPOST", modules ? "Module.symvers" : "vmlinux.symvers", 1500],
+  ];
+}
+
+/** The rest of the vmlinux link as 6.15+ prints it: kallsyms passes, then vmlinux.unstripped. */
 function linkSteps(btf: boolean): Step[] {
   const pass = (n: number): Step[] => [
     ["LD", `.tmp_vmlinux${n}`, 2500],
+    ...(n === 1 && btf ? [["BTF", ".tmp_vmlinux1", 7000] as Step] : []),
     ["NM", `.tmp_vmlinux${n}.syms`, 400],
     ["KSYMS", `.tmp_vmlinux${n}.kallsyms.S`, 300],
     ["AS", `.tmp_vmlinux${n}.kallsyms.o`, 250],
   ];
   return [
-    ["AR", "built-in.a", 900],
-    ["AR", "vmlinux.a", 1200],
-    ["LD", "vmlinux.o", 6000],
-    ["OBJCOPY", "modules.builtin.modinfo", 200],
-    ["GEN", "modules.builtin", 100],
-    ["MODPOST", "vmlinux.symvers", 1500],
     ["CC", ".vmlinux.export.o", 900],
     ["UPD", "include/generated/utsversion.h", 30],
     ["CC", "init/version-timestamp.o", 120],
     ["KSYMS", ".tmp_vmlinux0.kallsyms.S", 300],
     ["AS", ".tmp_vmlinux0.kallsyms.o", 200],
     ...pass(1),
-    ...(btf ? [["BTF", ".btf.vmlinux.bin.o", 7000] as Step] : []),
     ...pass(2),
-    ["LD", "vmlinux", 2500],
+    ["LD", "vmlinux.unstripped", 2500],
+    ...(btf ? [["BTFIDS", "vmlinux.unstripped", 900] as Step] : []),
     ["NM", "System.map", 500],
-    ["SORTTAB", "vmlinux", 400],
-    ...(btf ? [["BTFIDS", "vmlinux", 900] as Step] : []),
+    ["SORTTAB", "vmlinux.unstripped", 400],
+    ["OBJCOPY", "vmlinux", 800],
+    ["GEN", "modules.builtin.modinfo", 200],
+    ["GEN", "modules.builtin", 100],
   ];
+}
+
+/** A line of the build's tail with the pretend ms since the tail began. */
+interface TailEvent {
+  at: number;
+  lines: string[];
+}
+
+/**
+ * The tail of a `-j` build: the link chain, then the bzImage chain, while the modules
+ * (`.mod.o`, `.ko`, BTF) are linked by the other jobs at the same time.
+ */
+export function buildTail(
+  rng: Rng,
+  modules: readonly string[],
+  btf: boolean,
+  speed: number,
+): TailEvent[] {
+  const events: TailEvent[] = [];
+  const time = (ms: number) => speed * Math.min(ms * 2.5, Math.max(ms / 3, rng.logNormal(ms, 0.4)));
+  let t = 0;
+  for (const [tag, target, ms] of linkSteps(btf)) {
+    events.push({ at: t, lines: [kbuild(tag, target)] });
+    t += time(ms);
+  }
+  for (const [tag, target, ms] of bootSteps(rng)) {
+    const lines = [kbuild(tag, target)];
+    if (tag === "BUILD") {
+      lines.push(
+        `Kernel: arch/x86/boot/bzImage is ready  (#${rng.weighted([1, rng.int(2, 60)], [2, 3])})`,
+      );
+    }
+    events.push({ at: t, lines });
+    t += time(ms);
+  }
+  // The .mod.o files build as soon as modpost is done; with BTF a .ko links against
+  // vmlinux, so the module links wait for it and run beside the bzImage steps.
+  const linked = events.find((e) => e.lines[0] === kbuild("OBJCOPY", "vmlinux"))!.at;
+  const workers = new Array<number>(rng.int(2, 6)).fill(0);
+  const order = rng.shuffle(modules);
+  for (const m of order) {
+    const w = workers.indexOf(Math.min(...workers));
+    const at = workers[w]! + rng.int(5, 200);
+    events.push({ at, lines: [kbuild("CC [M]", `${m}.mod.o`)] });
+    workers[w] = at + time(60);
+  }
+  for (const m of rng.shuffle(order)) {
+    const w = workers.indexOf(Math.min(...workers));
+    let at = Math.max(workers[w]!, btf ? linked : 0) + rng.int(5, 200);
+    events.push({ at, lines: [kbuild("LD [M]", `${m}.ko`)] });
+    at += time(120);
+    if (btf) {
+      events.push({ at, lines: [kbuild("BTF [M]", `${m}.ko`)] });
+      at += time(250);
+    }
+    workers[w] = at;
+  }
+  return events.sort((a, b) => a.at - b.at);
 }
 
 function bootSteps(rng: Rng): Step[] {
@@ -217,7 +299,7 @@ export const kernel_compile: Module = {
       out.line(kbuild(tag, target));
       await pause(speed * Math.min(ms * 2.5, Math.max(ms / 3, rng.logNormal(ms, 0.4))));
     };
-    for (const s of prepareSteps(tree)) await step(s);
+    for (const s of prepareSteps(tree, version)) await step(s);
 
     const budget = Math.min(150_000, Math.max(15_000, rng.logNormal(40_000, 0.5)));
     const share = Math.min(1, (budget / 1000) * 55 / 2300);
@@ -232,20 +314,13 @@ export const kernel_compile: Module = {
       await pause(Math.min(2500, burst * perLine * stall));
     }
 
-    for (const s of linkSteps(rng.chance(0.8))) await step(s);
-    for (const s of bootSteps(rng)) await step(s);
-    out.line(
-      `Kernel: arch/x86/boot/bzImage is ready  (#${rng.weighted([1, rng.int(2, 60)], [2, 3])})`,
-    );
-    await pause(rng.float(200, 900));
-
-    if (modules.length === 0) return;
-    await step(["MODPOST", "Module.symvers", 2500]);
     const btf = rng.chance(0.8);
-    for (const m of rng.shuffle(modules)) await step(["CC [M]", `${m}.mod.o`, 60]);
-    for (const m of rng.shuffle(modules)) {
-      await step(["LD [M]", `${m}.ko`, 120]);
-      if (btf) await step(["BTF [M]", `${m}.ko`, 250]);
+    for (const s of vmlinuxObjectSteps(modules.length > 0)) await step(s);
+    let now = 0;
+    for (const e of buildTail(rng, modules, btf, speed)) {
+      await pause(e.at - now);
+      now = e.at;
+      for (const line of e.lines) out.line(line);
     }
   },
 };

@@ -14,6 +14,9 @@ import type { Context, Module } from "../core/types.ts";
 
 const PAGE = 4096;
 const PID = 4127;
+/** glibc's first heap (brk) grows in 132 KiB steps; the main stack maps 132 KiB to start. */
+const HEAP_PAGES = 33;
+const STACK_PAGES = 33;
 
 /** A growable little-endian byte buffer. */
 class Bytes {
@@ -68,6 +71,18 @@ interface Proc {
   user: string;
   cwd: string;
   libs: { name: string; base: bigint }[];
+  /** When the process died (UTC); its log lines are from the minutes before. */
+  crashed: Date;
+  /** The vDSO, mapped above the stack (after the vvar pages). */
+  vdso: bigint;
+  /** The executable's entry point, relative to its base (`e_entry` of a PIE). */
+  entry: number;
+  /** The auxiliary vector, as written on the stack (and copied to NT_AUXV). */
+  aux: [number, bigint | number][];
+  /** The stack pointer when it died: the bottom of the frames on the stack. */
+  sp: bigint;
+  /** File-backed mappings, as NT_FILE lists them: file, range, offset in pages. */
+  files: { name: string; start: bigint; end: bigint; pgoff: number }[];
 }
 
 function fill(rng: Rng, proc: Proc, template: string): string {
@@ -76,7 +91,14 @@ function fill(rng: Rng, proc: Proc, template: string): string {
     .replaceAll("{int5}", String(rng.int(10000, 99999)))
     .replaceAll("{user}", proc.user)
     .replaceAll("{cwd}", proc.cwd)
-    .replaceAll("{pid}", String(PID));
+    .replaceAll("{pid}", String(PID))
+    .replaceAll("{ts}", () => logTime(rng, proc.crashed));
+}
+
+/** An RFC 3339 UTC second from the ten minutes before `crashed`, as JSON loggers print it. */
+function logTime(rng: Rng, crashed: Date): string {
+  const at = new Date(crashed.getTime() - rng.int(1, 600) * 1000);
+  return at.toISOString().slice(0, 19) + "Z";
 }
 
 const randomBytes = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.int(0, 255));
@@ -84,10 +106,10 @@ const heapPtr = (rng: Rng, p: Proc) => p.heap + BigInt(rng.int(0x2a0, 0x1ffff) &
 const codePtr = (rng: Rng, base: bigint) => base + BigInt(rng.int(0x1000, 0x1bffff));
 
 /** An ELF64 header plus program headers, `.interp`, a build-id note and `.dynstr`. */
-function elfHeaderPage(rng: Rng, base: bigint, interp: boolean): number[] {
+function elfHeaderPage(rng: Rng, base: bigint, interp: boolean, entry = 0): number[] {
   const b = new Bytes();
   b.raw([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).zeros(8);
-  b.u16(3).u16(0x3e).u32(1).u64(interp ? 0x1000 + rng.int(0, 0xfff) * 16 : 0).u64(0x40);
+  b.u16(3).u16(0x3e).u32(1).u64(entry).u64(0x40);
   b.u64(rng.int(0x20000, 0x1fffff) & ~7).u32(0).u16(0x40).u16(0x38);
   const phnum = interp ? 13 : 11;
   b.u16(phnum).u16(0x40).u16(rng.int(26, 31)).u16(rng.int(25, 30));
@@ -159,14 +181,17 @@ function dataPages(rng: Rng, p: Proc, pages: number): number[] {
   return b.fit(pages * PAGE);
 }
 
-/** A glibc heap: tcache block, then chunks of strings, structs, freed and compressed data. */
-function heapPages(rng: Rng, p: Proc, pages: number): number[] {
+/**
+ * A glibc heap of `pages` pages: tcache block, then `used` pages of chunks (strings,
+ * structs, freed and compressed data), then the top chunk, never touched, all zeros.
+ */
+function heapPages(rng: Rng, p: Proc, used: number, pages: number): number[] {
   const total = pages * PAGE;
   const b = new Bytes();
   b.zeros(8).u64(0x291);
   for (let i = 0; i < 64; i++) b.u16(rng.chance(0.12) ? rng.int(1, 7) : 0);
   for (let i = 0; i < 64; i++) b.u64(rng.chance(0.12) ? heapPtr(rng, p) : 0);
-  const limit = total - PAGE * rng.float(0.2, 0.6);
+  const limit = used * PAGE - PAGE * rng.float(0.2, 0.6);
   while (b.length < limit) {
     const kind = rng.weighted(["string", "struct", "freed", "blob", "zero"], [5, 4, 2, 1, 1]);
     const body = new Bytes();
@@ -191,7 +216,7 @@ function heapPages(rng: Rng, p: Proc, pages: number): number[] {
     b.u64(b.length > 0x290 && rng.chance(0.1) ? rng.int(1, 8) * 16 : 0).u64(size | 1);
     b.raw(body.fit(size - 16));
   }
-  b.u64(0).u64((total - b.length + 0x20000) | 1);
+  b.u64(0).u64((total - b.length) | 1);
   return b.fit(total);
 }
 
@@ -215,7 +240,7 @@ function stackPages(rng: Rng, p: Proc, pages: number): number[] {
   for (const e of envOff) vec.u64(tailStart + BigInt(e));
   vec.u64(0);
   const aux: [number, bigint | number][] = [
-    [33, p.stack - 0x4000n],
+    [33, p.vdso],
     [51, 0xd30],
     [16, 0x178bfbff],
     [6, PAGE],
@@ -225,7 +250,7 @@ function stackPages(rng: Rng, p: Proc, pages: number): number[] {
     [5, 13],
     [7, p.libc],
     [8, 0],
-    [9, codePtr(rng, p.exe)],
+    [9, p.exe + BigInt(p.entry)],
     [11, 1000],
     [12, 1000],
     [13, 1000],
@@ -248,6 +273,8 @@ function stackPages(rng: Rng, p: Proc, pages: number): number[] {
     else if (f === 3) frames.raw([0, ...randomBytes(rng, 7)]);
     else frames.u64(rng.chance(0.5) ? 0 : rng.int(1, 4096));
   }
+  p.aux = aux;
+  p.sp = (vecStart - BigInt(frames.length)) & ~0xfn;
   const at = (addr: bigint) => Number(addr - p.stack);
   const out = new Array<number>(total).fill(0);
   const put = (offset: number, bytes: readonly number[]) =>
@@ -278,7 +305,12 @@ interface Segment {
   bytes: number[];
 }
 
-/** Builds the memory segments of the core (file-backed text ones carry no bytes). */
+/**
+ * Builds the memory segments of the core. As the kernel writes them (default
+ * coredump_filter), writable mappings (anonymous, or file-backed and written to)
+ * are dumped whole, so their bytes span the whole mapping; read-only file-backed
+ * text carries no bytes, only the first page of each ELF image is dumped.
+ */
 function segments(rng: Rng, p: Proc): Segment[] {
   const seg = (vaddr: bigint, memPages: number, flags: number, bytes: number[]) => ({
     vaddr,
@@ -286,39 +318,54 @@ function segments(rng: Rng, p: Proc): Segment[] {
     flags,
     bytes,
   });
-  const dataAt = p.exe + BigInt(rng.int(0x30, 0x200) * PAGE);
-  const out: Segment[] = [
-    seg(p.exe, 1, 4, elfHeaderPage(rng, p.exe, true)),
-    seg(p.exe + 0x1000n, rng.int(8, 40), 5, []),
-    seg(dataAt, 2, 6, dataPages(rng, p, rng.int(1, 2))),
-    seg(p.heap, 33, 6, heapPages(rng, p, rng.int(2, 7))),
-  ];
-  for (const lib of p.libs) {
-    out.push(seg(lib.base, 1, 4, elfHeaderPage(rng, lib.base, false)));
-    out.push(seg(lib.base + 0x1000n, rng.int(16, 200), 5, []));
+  const out: Segment[] = [];
+  // An ELF image: its header page, its text (not dumped) and its written data, each a file
+  // mapping that NT_FILE lists with its offset in the file.
+  const image = (name: string, base: bigint, header: number[], text: number, data: bigint) => {
+    const dataN = name === p.prog.path ? rng.int(1, 2) : 1;
+    const textEnd = base + 0x1000n + BigInt(text * PAGE);
     out.push(
-      seg(
-        lib.base + BigInt(rng.int(0x200, 0x400) * PAGE),
-        1,
-        6,
-        dataPages(rng, { ...p, exe: lib.base }, 1),
-      ),
+      seg(base, 1, 4, header),
+      seg(base + 0x1000n, text, 5, []),
+      seg(data, dataN, 6, dataPages(rng, { ...p, exe: base }, dataN)),
+    );
+    p.files.push(
+      { name, start: base, end: base + 0x1000n, pgoff: 0 },
+      { name, start: base + 0x1000n, end: textEnd, pgoff: 1 },
+      { name, start: data, end: data + BigInt(dataN * PAGE), pgoff: Number((data - base) / 4096n) },
+    );
+  };
+  image(
+    p.prog.path,
+    p.exe,
+    elfHeaderPage(rng, p.exe, true, p.entry),
+    rng.int(8, 40),
+    p.exe + BigInt(rng.int(0x30, 0x200) * PAGE),
+  );
+  out.push(seg(p.heap, HEAP_PAGES, 6, heapPages(rng, p, rng.int(2, 7), HEAP_PAGES)));
+  for (const lib of p.libs) {
+    image(
+      `/usr/lib/x86_64-linux-gnu/${lib.name}`,
+      lib.base,
+      elfHeaderPage(rng, lib.base, false),
+      rng.int(16, 200),
+      lib.base + BigInt(rng.int(0x200, 0x400) * PAGE),
     );
   }
+  // Anonymous mappings below the libraries, apart from each other.
+  let below = 0;
   for (let i = rng.int(1, 3); i > 0; i--) {
     const pages = rng.int(1, 6);
-    out.push(
-      seg(p.libc - BigInt(rng.int(0x40, 0x4000) * PAGE), pages, 6, anonPages(rng, p, pages)),
-    );
+    below += rng.int(0x40, 0x1500);
+    out.push(seg(p.libc - BigInt(below * PAGE), pages, 6, anonPages(rng, p, pages)));
   }
-  const stackPagesN = rng.int(2, 5);
-  out.push(seg(p.stack, 33, 6, stackPages(rng, p, stackPagesN)));
+  out.push(seg(p.stack, STACK_PAGES, 6, stackPages(rng, p, STACK_PAGES)));
   out.push(
     seg(
-      p.stack - 0x2000n,
+      p.vdso,
       2,
       5,
-      elfHeaderPage(rng, p.stack - 0x2000n, false).concat(new Array(PAGE).fill(0)),
+      elfHeaderPage(rng, p.vdso, false).concat(new Array(PAGE).fill(0)),
     ),
   );
   return out.sort((a, b) => (a.vaddr < b.vaddr ? -1 : 1));
@@ -340,8 +387,8 @@ function notes(rng: Rng, p: Proc): number[] {
     heapPtr(rng, p),
     0,
     heapPtr(rng, p),
-    p.stack + 0x1e70n,
-    p.stack + 0x1f40n,
+    p.sp + 0x38n,
+    p.sp + 0x108n,
     heapPtr(rng, p),
     0x246,
     0,
@@ -356,7 +403,7 @@ function notes(rng: Rng, p: Proc): number[] {
     codePtr(rng, p.exe),
     0x33,
     0x10246,
-    p.stack + 0x1e38n,
+    p.sp,
     0x2b,
     p.libc - 0x3000n + 0x740n,
     0,
@@ -375,36 +422,14 @@ function notes(rng: Rng, p: Proc): number[] {
   const si = new Bytes().u32(signal).u32(0).u32(1).u32(0).u64(
     signal === 11 ? rng.int(0, 0x40) * 8 : 0,
   );
+  // The kernel copies the auxiliary vector the process was started with.
   const auxv = new Bytes();
-  for (
-    const [k, v] of [
-      [33, p.stack - 0x4000n],
-      [16, 0x178bfbff],
-      [6, PAGE],
-      [17, 100],
-      [3, p.exe + 0x40n],
-      [4, 56],
-      [5, 13],
-      [7, p.libc],
-      [9, codePtr(rng, p.exe)],
-      [11, 1000],
-      [23, 0],
-      [25, p.stack + 0x3f50n],
-      [0, 0],
-    ] as const
-  ) {
-    auxv.u64(k).u64(v);
-  }
-  const mapped = [
-    { name: p.prog.path, base: p.exe },
-    ...p.libs.map((l) => ({ name: `/usr/lib/x86_64-linux-gnu/${l.name}`, base: l.base })),
-  ];
-  const files = new Bytes().u64(mapped.length * 2).u64(PAGE);
-  for (const m of mapped) {
-    files.u64(m.base).u64(m.base + 0x1000n).u64(0);
-    files.u64(m.base + 0x1000n).u64(m.base + BigInt(rng.int(0x10, 0x200) * PAGE)).u64(1);
-  }
-  for (const m of mapped) files.str(m.name).str(m.name);
+  for (const [k, v] of p.aux) auxv.u64(k).u64(v);
+  // NT_FILE: the file mappings of the dump, in address order, then their file names.
+  const mapped = [...p.files].sort((a, b) => (a.start < b.start ? -1 : 1));
+  const files = new Bytes().u64(mapped.length).u64(PAGE);
+  for (const m of mapped) files.u64(m.start).u64(m.end).u64(m.pgoff);
+  for (const m of mapped) files.str(m.name);
   const fp = new Bytes().u16(0x37f).zeros(22).u32(0x1f80).u32(0x2ffff).zeros(128);
   for (let i = 0; i < 16; i++) {
     fp.raw(rng.chance(0.6) ? new Array(16).fill(0) : randomBytes(rng, 16));
@@ -420,11 +445,12 @@ function notes(rng: Rng, p: Proc): number[] {
   ];
 }
 
-/** Builds a whole core file for a random process. */
-export function buildCore(rng: Rng): Uint8Array {
+/** Builds a whole core file for a random process that died at `crashed` (UTC). */
+export function buildCore(rng: Rng, crashed: Date): Uint8Array {
   const prog = rng.pick(data.programs);
   const exe = (BigInt(rng.int(0x55, 0x56)) << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
   const libc = (0x7fn << 40n) | (BigInt(rng.int(0x1000000, 0xfffffff)) << 12n);
+  let libGap = 0;
   const libNames = [
     "libc.so.6",
     ...rng.sample(prog.libs, rng.int(1, Math.min(3, prog.libs.length))),
@@ -434,14 +460,23 @@ export function buildCore(rng: Rng): Uint8Array {
     exe,
     heap: exe + BigInt(rng.int(0x400, 0x2000) * PAGE),
     libc,
-    stack: (0x7ffn << 36n) | (BigInt(rng.int(0xc000000, 0xfffffef)) << 12n),
+    // Low enough that the stack, the vvar pages and the vDSO above it stay in user space.
+    stack: (0x7ffn << 36n) | (BigInt(rng.int(0xc000000, 0xfff0000)) << 12n),
     user: rng.pick(data.users),
     cwd: rng.pick(data.workdirs),
+    crashed,
+    vdso: 0n,
+    entry: 0x1000 + rng.int(0, 0xfff) * 16,
+    aux: [],
+    sp: 0n,
+    // Each library's mappings end before the next one's begin (at most 0x401 pages).
     libs: libNames.map((name, i) => ({
       name,
-      base: libc + BigInt(i * rng.int(0x300, 0x900) * PAGE),
+      base: libc + BigInt((libGap += i === 0 ? 0 : rng.int(0x410, 0x900)) * PAGE),
     })),
+    files: [],
   };
+  p.vdso = p.stack + BigInt((STACK_PAGES + rng.int(2, 60) + 4) * PAGE);
   const segs = segments(rng, p);
   const phnum = segs.length + 1;
   const noteBytes = notes(rng, p);
@@ -503,7 +538,9 @@ export const memdump: Module = {
   maxDurationMs: 240_000,
   async run(ctx: Context): Promise<void> {
     const { rng, out } = ctx;
-    const lines = hexdumpLines(buildCore(rng));
+    // The core was written moments before hexdump reads it.
+    const utc = ctx.clock.wall().getTime() - ctx.clock.utcOffsetMinutes * 60_000;
+    const lines = hexdumpLines(buildCore(rng, new Date(utc - rng.int(20, 900) * 1000)));
     const target = Math.min(80_000, Math.max(13_000, rng.logNormal(22_000, 0.35)));
     const perLine = target / lines.length;
     let i = 0;

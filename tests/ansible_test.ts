@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { ansible, banner, recapLine, wrapWarning } from "../modules/ansible.ts";
+import { ansible, banner, recapLine } from "../modules/ansible.ts";
 import { createStyle } from "../core/style.ts";
 import { captureModule } from "./harness.ts";
 
@@ -102,8 +102,6 @@ Deno.test("ansible: banners and recap lines have ansible's layout", () => {
     }),
     "web-01                     : ok=12   changed=3    unreachable=0    failed=0    skipped=2    rescued=0    ignored=0   ",
   );
-  const wrapped = wrapWarning("[WARNING]: " + "word ".repeat(40), 79);
-  assert.ok(wrapped.every((l) => l.length <= 79) && wrapped[1]!.startsWith(" "));
 });
 
 Deno.test("ansible: PLAY RECAP equals the task results printed, over many seeds", async () => {
@@ -168,6 +166,61 @@ Deno.test("ansible: handlers run only on hosts that changed a task of their role
     }
   }
   assert.ok(handlersSeen > 0, "no handler ran in 30 seeds");
+});
+
+Deno.test("ansible: one inventory per run: interpreters, warnings and the release agree", async () => {
+  let warned = 0, deploys = 0;
+  for (let seed = 1; seed <= 80; seed++) {
+    const run = await captureModule(ansible, { seed, cols: 100, tty: seed % 2 === 0 });
+    const lines = run.transcript.split("\n");
+    // Every host whose facts were gathered, and each warning's host and interpreter.
+    const gathered = new Set<string>();
+    let inFacts = false;
+    for (const l of lines) {
+      if (/^TASK \[/.test(l)) inFacts = l.startsWith("TASK [Gathering Facts]");
+      const m = l.match(/^ok: \[(\S+)\]$/);
+      if (inFacts && m) gathered.add(m[1]!);
+    }
+    const warnings = lines.filter((l) => l.startsWith("[WARNING]: Host "));
+    const python = new Map<string, string>();
+    const docs = new Set<string>();
+    for (const w of warnings) {
+      const m = w.match(
+        /^\[WARNING\]: Host '(\S+)' is using the discovered Python interpreter at '\/usr\/bin\/python(3\.\d+)', but future installation of another Python interpreter could cause a different interpreter to be discovered\. See https:\/\/docs\.ansible\.com\/ansible-core\/(2\.\d+)\/reference_appendices\/interpreter_discovery\.html for more information\.$/,
+      );
+      assert.ok(m, `seed ${seed}: ${w}`);
+      assert.ok(!python.has(m[1]!), `seed ${seed}: ${m[1]} warned twice`);
+      python.set(m[1]!, m[2]!);
+      docs.add(m[3]!);
+    }
+    assert.ok(docs.size <= 1, `seed ${seed}: two ansible-core versions`);
+    // Discovery warns on every host it discovers, or on none.
+    if (warnings.length > 0) {
+      warned++;
+      for (const h of gathered) {
+        assert.ok(python.has(h), `seed ${seed}: ${h} not warned`);
+      }
+    }
+    // Hosts of one group (same name once digits are dropped) run one distribution.
+    const byGroup = new Map<string, Set<string>>();
+    for (const [h, v] of python) {
+      if (/^(10\.|ip-)/.test(h)) continue;
+      const key = h.replace(/\d+/g, "#");
+      byGroup.set(key, (byGroup.get(key) ?? new Set()).add(v));
+    }
+    for (const [key, versions] of byGroup) {
+      assert.equal(versions.size, 1, `seed ${seed}: ${key} runs ${[...versions]}`);
+    }
+    // One release for every host of the run.
+    const releases = new Set(lines.filter((l) => l.includes('"msg": "Deploying ')));
+    if (releases.size > 0) deploys++;
+    assert.ok(releases.size <= 1, `seed ${seed}: ${[...releases]}`);
+    // EC2 internal names carry the address only.
+    for (const m of run.transcript.matchAll(/\[(\S+\.compute\.internal)\]/g)) {
+      assert.match(m[1]!, /^ip-10-\d+-\d+-\d+\.[a-z]+-[a-z]+-\d\.compute\.internal$/);
+    }
+  }
+  assert.ok(warned >= 5 && deploys >= 5, `warned ${warned}, deploys ${deploys}`);
 });
 
 Deno.test("ansible snapshot, seed 1 at 80 columns", async (t) => {

@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
+import { stripAnsi } from "../core/ansi.ts";
 import { botnet } from "../modules/botnet.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
 const CLUSTER = /^ {2}Cluster #(\d{2}) \((\d+) nodes, ([a-zA-Z -]+)\) +\[online\]$/;
 
-/**
- * The final, permanent cluster list: right above the first step (plain mode
- * also shows earlier snapshots of the live region).
- */
+/** The final, permanent cluster list: right above the first step. */
 function finalClusters(lines: string[]): RegExpMatchArray[] {
   const firstStep = lines.findIndex((l) => l.startsWith("+ "));
   const top = lines.slice(0, firstStep).findLastIndex((l) => l.startsWith("  Cluster #00 "));
@@ -49,6 +47,43 @@ Deno.test("botnet: clusters boot in place in a terminal, some after a time-out",
     if (run.output.includes("[timeout]")) retried++;
   }
   assert.ok(retried > 0, "no cluster ever timed out");
+});
+
+Deno.test("botnet: a pipe gets the counter and the cluster list once, settled", async () => {
+  for (const seed of SEEDS) {
+    const lines = (await captureModule(botnet, { seed, cols: 80 })).output.trimEnd().split("\n");
+    const counters = lines.filter((l) => /^Establishing connections: /.test(l));
+    assert.equal(counters.length, 1, `seed ${seed}: counter printed ${counters.length} times`);
+    const firstRows = lines.filter((l) => l.startsWith("  Cluster #00 "));
+    assert.equal(
+      firstRows.length,
+      1,
+      `seed ${seed}: cluster list printed ${firstRows.length} times`,
+    );
+    const rows = lines.filter((l) => l.startsWith("  Cluster #"));
+    assert.equal(rows.length, finalClusters(lines).length, `seed ${seed}: stray cluster rows`);
+  }
+});
+
+Deno.test("botnet: only the status word inside the brackets is coloured, as in genact", async () => {
+  const ESC = "\x1b";
+  let statuses = 0;
+  for (const seed of SEEDS.slice(0, 10)) {
+    const run = await captureModule(botnet, { seed, cols: 80, tty: true, color: true });
+    const words = run.transcript.match(/\[[^\]\n]*(online|booting|timeout|retry \d)[^\]\n]*\]/g) ??
+      [];
+    for (const w of words) {
+      assert.ok(
+        w.startsWith(`[${ESC}[`),
+        `seed ${seed}: the bracket is inside the colour: ${JSON.stringify(w)}`,
+      );
+      assert.ok(w.endsWith(`${ESC}[0m]`) || /m\]$/.test(w), `seed ${seed}: ${JSON.stringify(w)}`);
+      const plain = stripAnsi(w);
+      assert.match(plain, /^\[(online|booting|timeout|retry \d)\]$/);
+      statuses++;
+    }
+  }
+  assert.ok(statuses > 100, `only ${statuses} statuses seen`);
 });
 
 Deno.test("botnet: a short terminal gets fewer clusters so the block fits", async () => {

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { cc } from "../modules/cc.ts";
+import data from "../data/cc.json" with { type: "json" };
 import { captureModule } from "./harness.ts";
 
 const COMPILE = /^(gcc|clang|cc) (.+) -c (\S+)\.c -o (\S+)\.o$/;
@@ -83,6 +84,56 @@ Deno.test("cc warnings quote the line and column they report", async () => {
     }
   }
   assert.ok(seen >= 20, `only ${seen} warnings over 60 seeds`);
+});
+
+Deno.test("cc: one program per run; carets and snippets as gcc and clang draw them", async () => {
+  const libTable = data.libs as Record<string, string[]>;
+  for (let seed = 1; seed <= 80; seed++) {
+    const lines = (await captureModule(cc, { seed })).output.trimEnd().split("\n");
+    const compiles = lines.map((l) => l.match(COMPILE)).filter((m) => m !== null);
+    const dirs = new Set(compiles.map((m) => m[3]!.split("/").at(-2)!));
+    const project = lines.at(-1)!.split(" ")[2]!.split("/").at(-1)!;
+    // The subsystems and the project name belong to one kind of program.
+    const kind = data.archetypes.find((k) => k.projects.includes(project));
+    assert.ok(kind, `seed ${seed}: ${project}`);
+    for (const d of dirs) {
+      assert.ok(
+        [...kind.required, ...kind.optional].includes(d),
+        `seed ${seed}: ${d} in a ${kind.kind}`,
+      );
+    }
+    for (const d of kind.required) {
+      assert.ok(dirs.has(d), `seed ${seed}: a ${kind.kind} without ${d}`);
+    }
+    // It links what its subsystems need, nothing else.
+    const libs = lines.at(-1)!.split(" ").filter((w) => w.startsWith("-l"));
+    const wanted = new Set([...[...dirs].flatMap((d) => libTable[d] ?? []), ...data.baseLibs]);
+    assert.deepEqual(new Set(libs), wanted, `seed ${seed}`);
+    for (const [i, line] of lines.entries()) {
+      const w = line.match(/^(\S+\.c):(\d+):(\d+): warning: (.+) \[(-W[\w-]+)\]$/);
+      if (!w) continue;
+      const clang = !lines[i - 1]!.includes("In function");
+      const code = lines[i + 1]!.replace(/^ *\d+ \| /, "");
+      const marker = lines[i + 2]!.slice(8);
+      if (w[5] === "-Wunused-variable") {
+        assert.ok(!/\* \w+;$/.test(code), `seed ${seed}: ${code}`);
+        if (clang) assert.equal(marker.trim(), "^", `seed ${seed}: clang marks the name only`);
+      }
+      if (w[5] === "-Wunused-parameter") {
+        const decl = code.lastIndexOf("void *");
+        if (clang) assert.equal(marker.trim(), "^", `seed ${seed}`);
+        else {assert.equal(
+            marker.search(/\S/),
+            decl,
+            `seed ${seed}: gcc underlines the declaration`,
+          );}
+      }
+      if (w[5] === "-Wsign-compare") {
+        const bound = code.match(/i < (\w+);/)![1]!;
+        assert.ok(data.diagnostics.bounds.includes(bound), `seed ${seed}: i < ${bound}`);
+      }
+    }
+  }
 });
 
 Deno.test("cc starts a burst of parallel jobs at once (make -j)", async () => {
