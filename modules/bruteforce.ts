@@ -12,7 +12,7 @@
  */
 
 import data from "../data/bruteforce.json" with { type: "json" };
-import { MONTHS, pad, WEEKDAYS } from "../core/format.ts";
+import { hms, MONTHS, pad, WEEKDAYS } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Context, Module } from "../core/types.ts";
 
@@ -138,9 +138,7 @@ export function ctime(date: Date): string {
   return `${WEEKDAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${
     String(date.getUTCDate()).padStart(2)
   } ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${
-      pad(date.getUTCSeconds())
-    } ${date.getUTCFullYear()}`;
+    `${hms(date)} ${date.getUTCFullYear()}`;
 }
 
 // Digests: the cracked pairs must verify, so they are computed.

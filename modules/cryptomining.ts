@@ -11,7 +11,7 @@
  */
 
 import data from "../data/cryptomining.json" with { type: "json" };
-import { pad } from "../core/format.ts";
+import { hms, pad } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Paint, Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -39,8 +39,7 @@ const CACHE_MB = 256;
 
 /** `[2026-03-14 09:26:53.123]` (or only the time, for narrow terminals). */
 export function stamp(date: Date, withDate = true): string {
-  const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:` +
-    `${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
+  const time = `${hms(date)}.${pad(date.getUTCMilliseconds(), 3)}`;
   if (!withDate) return `[${time}]`;
   return `[${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${
     pad(date.getUTCDate())
@@ -66,9 +65,7 @@ function tagPaint(s: Style, tag: Tag): Paint {
 export function renderEvent(e: MinerEvent, date: Date, s: Style, cols = 80): string {
   if (e.raw) return e.text(s);
   if (cols < 40) {
-    const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${
-      pad(date.getUTCSeconds())
-    }`;
+    const time = hms(date);
     return `${s.gray(time)} ${tagPaint(s, e.tag)(e.tag)} ${e.text(s)}`;
   }
   const tag = tagPaint(s, e.tag)(` ${e.tag.padEnd(8)}`);

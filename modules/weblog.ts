@@ -8,7 +8,7 @@
  */
 
 import data from "../data/weblog.json" with { type: "json" };
-import { MONTHS, pad, utcOffset } from "../core/format.ts";
+import { hms, MONTHS, pad, utcOffset } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Context, Module } from "../core/types.ts";
 
@@ -62,7 +62,7 @@ export interface Site {
 /** `05/Jan/2026:10:14:01 +0000`, from a wall-clock date read through its UTC fields. */
 export function timeLocal(date: Date, offsetMinutes: number): string {
   return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ` +
+    `${hms(date)} ` +
     utcOffset(offsetMinutes);
 }
 

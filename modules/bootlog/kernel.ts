@@ -10,6 +10,7 @@
  * @module
  */
 
+import { pad } from "../../core/format.ts";
 import type { Rng } from "../../core/rng.ts";
 import type { Machine } from "./hardware.ts";
 import type { Timeline } from "./timeline.ts";
@@ -353,9 +354,7 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
     const id = name === "SSDT" ? rng.pick(amd ? AMD_SSDT : INTEL_SSDT) : m.board.acpiTableId;
     const line = `ACPI: ${name.padEnd(4)} 0x${addr.toString(16).toUpperCase().padStart(16, "0")} ${
       len.toString(16).toUpperCase().padStart(6, "0")
-    } (v${
-      String(ACPI_REVISION[name] ?? rng.int(1, 2)).padStart(2, "0")
-    } ${oem} ${id} 01072009 ${m.board.acpiCreator} ${
+    } (v${pad(ACPI_REVISION[name] ?? rng.int(1, 2))} ${oem} ${id} 01072009 ${m.board.acpiCreator} ${
       rng.pick(["00010013", "01000013", "00000001"])
     })`;
     tl.k(
@@ -520,7 +519,7 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
     "DMA: preallocated 4096 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations",
     "audit: initializing netlink subsys (disabled)",
     `audit: type=2000 audit(${clock.epochSeconds}.${
-      String(rng.int(10, 200)).padStart(3, "0")
+      pad(rng.int(10, 200), 3)
     }:1): state=initialized audit_enabled=0 res=1`,
     "thermal_sys: Registered thermal governor 'fair_share'",
     "thermal_sys: Registered thermal governor 'bang_bang'",
@@ -758,7 +757,7 @@ export function usbDeviceLines(
   const lines = [
     `usb ${port}: new ${dev.speed}-speed USB device number ${index + 2} using xhci_hcd`,
     `usb ${port}: New USB device found, idVendor=${dev.vendor}, idProduct=${dev.product}, bcdDevice= 1.${
-      String(index).padStart(2, "0")
+      pad(index)
     }`,
     `usb ${port}: New USB device strings: Mfr=1, Product=2, SerialNumber=0`,
     `usb ${port}: Product: ${dev.prod}`,
