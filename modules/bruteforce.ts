@@ -461,7 +461,7 @@ export function hashOf(rng: Rng, mode: HashMode, plain: string): string {
 }
 
 /** A password the attack would find: a word with a suffix, or a string fitting the mask. */
-export function makePlain(rng: Rng, attack: Attack): string {
+export function makePlain(rng: Rng, attack: Attack, words = true): string {
   if (!attack.mask) {
     const word = rng.pick(data.words);
     const cased = attack.rules?.count !== 1 && rng.chance(0.4)
@@ -476,10 +476,28 @@ export function makePlain(rng: Rng, attack: Attack): string {
   const run = letters === -1 ? sets.length : letters;
   const word = data.words.filter((w) => w.length === run && sets[0] !== CHARSETS.a);
   const out = sets.map((s) => rng.pick([...s]));
-  if (word.length > 0 && sets.slice(0, run).every((s) => s === CHARSETS.l || s === CHARSETS.u)) {
+  const wordy = sets.slice(0, run).every((s) => s === CHARSETS.l || s === CHARSETS.u);
+  if (words && word.length > 0 && wordy) {
     [...rng.pick(word)].forEach((c, i) => (out[i] = sets[i] === CHARSETS.u ? c.toUpperCase() : c));
   }
   return out.join("");
+}
+
+/**
+ * The run's passwords, all different (a hash file holds each digest once):
+ * found ones fit the attack, the rest are too strong for it. Once real words
+ * run out (an eight-letter mask knows only a dozen), found ones are random fills.
+ */
+export function drawPlains(rng: Rng, attack: Attack, found: boolean[]): string[] {
+  const seen = new Set<string>();
+  return found.map((hit) => {
+    let plain = "";
+    for (let tries = 0; plain === "" || seen.has(plain); tries++) {
+      plain = hit ? makePlain(rng, attack, tries < 3) : strongPlain(rng);
+    }
+    seen.add(plain);
+    return plain;
+  });
 }
 
 /** A password no attack of this run finds (the hashes that stay uncracked). */
@@ -688,14 +706,12 @@ export const bruteforce: Module = {
     const a = chooseAttack(rng);
     // The whole hash file first: which passwords fall, where in the keyspace, and their real digests.
     const crackRate = rng.chance(0.15) ? 1 : rng.float(0.2, 0.9); // now and then every hash falls
-    const seen = new Set<string>();
-    const targets = Array.from({ length: a.hashes }, () => {
-      const found = rng.chance(crackRate);
-      let plain = found ? makePlain(rng, a) : strongPlain(rng);
-      while (seen.has(plain)) plain = found ? makePlain(rng, a) : strongPlain(rng);
-      seen.add(plain);
-      return { plain, hash: hashOf(rng, a.mode, plain), found };
-    });
+    const found = Array.from({ length: a.hashes }, () => rng.chance(crackRate));
+    const targets = drawPlains(rng, a, found).map((plain, i) => ({
+      plain,
+      hash: hashOf(rng, a.mode, plain),
+      found: found[i]!,
+    }));
     const cracks = targets
       .filter((t) => t.found)
       .map((t) => ({ ...t, at: Math.floor(rng.next() ** 1.6 * a.total) }))

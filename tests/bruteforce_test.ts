@@ -3,7 +3,9 @@ import { createHash } from "node:crypto";
 import data from "../data/bruteforce.json" with { type: "json" };
 import {
   bruteforce,
+  chooseAttack,
   ctime,
+  drawPlains,
   formatDuration,
   formatSpeed,
   maskSets,
@@ -16,6 +18,7 @@ import {
   sha256Bytes,
   sha512Bytes,
 } from "../modules/bruteforce.ts";
+import { Rng } from "../core/rng.ts";
 import { captureModule } from "./harness.ts";
 
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
@@ -304,6 +307,29 @@ Deno.test("bruteforce: cracked pairs verify, kernel limits follow -a and -O, eve
       );
     }
     assert.ok(!run.output.includes(PROMPT.trim()), `seed ${seed}: the prompt is terminal-only`);
+  }
+});
+
+Deno.test("bruteforce: every attack can draw a full hash file of distinct, fitting passwords", () => {
+  const base = chooseAttack(new Rng(1n));
+  const attacks = [
+    ...data.masks.map((mask) => ({ ...base, mask, wordlist: undefined, rules: undefined })),
+    ...data.rules.map((rules) => ({
+      ...base,
+      mask: undefined,
+      wordlist: data.wordlists[0]!,
+      rules,
+    })),
+  ];
+  for (const [i, attack] of attacks.entries()) {
+    const rng = new Rng(BigInt(i + 1));
+    // The worst case: every hash falls, so every password must come from the attack.
+    const plains = drawPlains(rng, { ...attack, hashes: 24 }, Array(24).fill(true));
+    assert.equal(new Set(plains).size, 24, `attack ${i}`);
+    if (attack.mask) {
+      const sets = maskSets(attack.mask.mask, attack.mask.charset);
+      for (const p of plains) assert.ok([...p].every((c, n) => sets[n]!.includes(c)), p);
+    }
   }
 });
 
