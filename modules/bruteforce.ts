@@ -623,7 +623,7 @@ async function startup(ctx: Context, a: Attack): Promise<void> {
   out.line(`hashcat (v${data.version}) starting`);
   out.line();
   out.live([`Initializing backend runtime for device #01. Please be patient...`]);
-  await ctx.sleep(rng.int(600, 1800));
+  await ctx.sleep(rng.int(1500, 4000));
   out.live([]);
   const cuda = `CUDA API (CUDA ${data.cuda.api})`;
   const opencl = `OpenCL API (${data.cuda.opencl}) - Platform #1 [NVIDIA Corporation]`;
@@ -660,7 +660,7 @@ async function startup(ctx: Context, a: Attack): Promise<void> {
   out.line();
   if (a.wordlist) await dictionaryCache(ctx, a.wordlist, a.rules!.count);
   out.live(["Initializing device kernels and memory. Please be patient..."]);
-  await ctx.sleep(rng.int(1200, 4000));
+  await ctx.sleep(rng.int(4000, 18000)); // kernels load (or build) and memory is allocated
   out.live([]);
 }
 
