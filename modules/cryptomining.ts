@@ -2,13 +2,16 @@
  * cryptomining: an XMRig (Monero, RandomX on the CPU) session. The start-up
  * banner, the pool connection, the RandomX dataset, then a log of new jobs,
  * accepted shares at a rate that follows hashrate ÷ difficulty, and the
- * `miner speed 10s/60s/15m` line every minute, until Ctrl+C.
+ * `miner speed 10s/60s/15m` line every minute, until Ctrl+C. Run as root (the
+ * MSR mod applied), XMRig reads the DMI tables: the banner lists the DIMMs and
+ * the motherboard. Pressing `h` prints the per-thread hashrate table, then the
+ * speed line; its rows add up to the total.
  *
  * @module
  */
 
 import data from "../data/cryptomining.json" with { type: "json" };
-import { pad } from "../core/format.ts";
+import { hms, pad } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Paint, Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -23,6 +26,8 @@ export interface MinerEvent {
   t: number;
   tag: Tag;
   text: (s: Style) => string;
+  /** Printed without timestamp or tag (the `h` table rows). */
+  raw?: boolean;
 }
 
 /** The log tags XMRig prints after the timestamp. */
@@ -34,8 +39,7 @@ const CACHE_MB = 256;
 
 /** `[2026-03-14 09:26:53.123]` (or only the time, for narrow terminals). */
 export function stamp(date: Date, withDate = true): string {
-  const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:` +
-    `${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
+  const time = `${hms(date)}.${pad(date.getUTCMilliseconds(), 3)}`;
   if (!withDate) return `[${time}]`;
   return `[${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${
     pad(date.getUTCDate())
@@ -59,10 +63,9 @@ function tagPaint(s: Style, tag: Tag): Paint {
  * (below 60 columns), then the milliseconds and the tag padding (below 40).
  */
 export function renderEvent(e: MinerEvent, date: Date, s: Style, cols = 80): string {
+  if (e.raw) return e.text(s);
   if (cols < 40) {
-    const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${
-      pad(date.getUTCSeconds())
-    }`;
+    const time = hms(date);
     return `${s.gray(time)} ${tagPaint(s, e.tag)(e.tag)} ${e.text(s)}`;
   }
   const tag = tagPaint(s, e.tag)(` ${e.tag.padEnd(8)}`);
@@ -75,6 +78,35 @@ export function rxThreads(cpu: Cpu): number {
 }
 
 /** The start-up banner. */
+/** A memory module as XMRig lists it from the DMI tables. */
+export interface Dimm {
+  slot: string;
+  /** GB, or 0 for an empty slot. */
+  gb: number;
+  part: string;
+}
+
+/** The DIMM slots of the machine: populated in pairs (A2/B2 first) or all of a server's channels. */
+export function dimms(rng: Rng, cpu: Cpu, totalGb: number): Dimm[] {
+  const server = cpu.slots > 4;
+  const count = server ? cpu.slots : totalGb >= 128 ? 4 : 2;
+  const parts: Record<string, string> = data.dimmParts[server ? "RDIMM" : cpu.memType as "DDR4"];
+  const part = parts[String(totalGb / count)] ?? rng.pick(Object.values(parts));
+  if (server) {
+    return Array.from({ length: count }, (_, i) => ({
+      slot: `P1-DIMM${String.fromCharCode(65 + i)}1`,
+      gb: totalGb / count,
+      part,
+    }));
+  }
+  return ["A1", "A2", "B1", "B2"].map((slot) => ({
+    slot: `DIMM_${slot}`,
+    gb: count === 4 || slot.endsWith("2") ? totalGb / count : 0,
+    part,
+  }));
+}
+
+/** The start-up banner; `dmi` (root only) adds the DIMM rows and the motherboard. */
 export function banner(
   cpu: Cpu,
   pool: Pool,
@@ -82,6 +114,7 @@ export function banner(
   memGb: number,
   usedGb: number,
   s: Style,
+  dmi?: Dimm[],
 ): string[] {
   const row = (key: string, value: string) => ` ${s.green("*")} ${s.bold(key.padEnd(13))}${value}`;
   const cmd = (w: string) => `${s.combine(s.bold, s.magenta)(w[0]!)}${s.bold(w.slice(1))}`;
@@ -112,6 +145,16 @@ export function banner(
         Math.round((usedGb / memGb) * 100)
       }%)`,
     ),
+    ...(dmi ?? []).map((d) =>
+      `${" ".repeat(16)}${d.slot}: ${
+        d.gb > 0
+          ? `${s.combine(s.bold, s.cyan)(String(d.gb))}${s.cyan(" GB ")}${
+            s.bold(`${cpu.memType} @ ${cpu.memSpeed} MHz `)
+          }${s.gray(d.part)}`
+          : s.gray("<empty>")
+      }`
+    ),
+    ...(dmi ? [row("MOTHERBOARD", cpu.board)] : []),
     row("DONATE", s.bold("1%")),
     row("ASSEMBLY", `auto:${s.bold(cpu.asm)}`),
     row(
@@ -187,12 +230,13 @@ export interface MinerSetup {
 export function simulateMiner(rng: Rng, setup: MinerSetup): MinerEvent[] {
   const { cpu, pool, lengthMs } = setup;
   const ev: MinerEvent[] = [];
-  const add = (t: number, tag: Tag, text: (s: Style) => string) => {
-    if (t < lengthMs) ev.push({ t, tag, text });
+  const add = (t: number, tag: Tag, text: (s: Style) => string, raw = false) => {
+    if (t < lengthMs) ev.push({ t, tag, text, ...(raw ? { raw } : {}) });
   };
   const threads = rxThreads(cpu);
   const pages = (DATASET_MB + CACHE_MB) / 2;
-  const ip = `${rng.int(5, 212)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  // The pool's servers sit in its hosting provider's network (OVH, Hetzner).
+  const ip = `${pool.ipPrefix}.${rng.int(2, 250)}`;
   const bold = (s: Style) => s.bold;
   const pct = (
     s: Style,
@@ -207,6 +251,11 @@ export function simulateMiner(rng: Rng, setup: MinerSetup): MinerEvent[] {
         pool.tls ? `${s.bold("TLSv1.3")} ` : ""
       }${s.gray(ip)}`,
   );
+
+  if (pool.tls) {
+    const fingerprint = rng.hex(64);
+    add(t + 1, "net", (s) => `fingerprint (SHA-256): "${s.bold(fingerprint)}"`);
+  }
 
   let height = moneroHeight(setup.wallMs);
   let diff = pool.startDiff;
@@ -227,6 +276,9 @@ export function simulateMiner(rng: Rng, setup: MinerSetup): MinerEvent[] {
   t += rng.int(150, 700);
   job(t, false);
 
+  // The CPU backend takes the first job: it names its argon2 code path, then applies the MSR preset.
+  t += rng.int(1, 4);
+  add(t, "cpu", (s) => `use argon2 implementation ${s.bold(cpu.avx512 ? "AVX-512F" : "AVX2")}`);
   t += rng.int(1, 4);
   const msrMs = rng.int(1, 9);
   if (setup.msrOk) {
@@ -361,9 +413,48 @@ export function simulateMiner(rng: Rng, setup: MinerSetup): MinerEvent[] {
       max: best,
     };
     sp.max = Math.max(sp.max, sp.s10);
+    if (presses.includes(at)) {
+      for (const row of hashrateTable(rng, cpu, threads, sp)) add(at, "miner", row, true);
+    }
     add(at, "miner", (s) => speedText(sp, s));
   }
   return ev.sort((a, b) => a.t - b.t);
+}
+
+/** XMRig's hashrate cell: one decimal, or `n/a`, right-aligned in 7. */
+function cell(v: number | null): string {
+  return (v === null ? "n/a" : v.toFixed(1)).padStart(7);
+}
+
+/**
+ * The table the `h` key prints before the speed line: one row per mining
+ * thread (pinned one per core first) and the total, which is the speed line's.
+ */
+export function hashrateTable(
+  rng: Rng,
+  cpu: Cpu,
+  threads: number,
+  sp: Speed,
+): ((s: Style) => string)[] {
+  const weights = Array.from({ length: threads }, () => 1 + rng.normal(0, 0.01));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const share = (v: number | null, w: number) => (v === null ? null : (v * w) / sum);
+  const smt = cpu.threads === cpu.cores * 2 && threads <= cpu.cores;
+  const rows: ((s: Style) => string)[] = [
+    (s) => s.bold("|    CPU # | AFFINITY | 10s H/s | 60s H/s | 15m H/s |"),
+  ];
+  weights.forEach((w, i) => {
+    const affinity = smt ? 2 * i : i;
+    rows.push(() =>
+      `| ${String(i).padStart(8)} | ${String(affinity).padStart(8)} | ${cell(share(sp.s10, w))} | ${
+        cell(share(sp.s60, w))
+      } | ${cell(null)} |`
+    );
+  });
+  rows.push((s) =>
+    s.bold(`|        - |        - | ${cell(sp.s10)} | ${cell(sp.s60)} | ${cell(null)} |`)
+  );
+  return rows;
 }
 
 /** The cryptomining module. */
@@ -379,8 +470,14 @@ export const cryptomining: Module = {
     const cpu = rng.pick(data.cpus);
     const pool = rng.pick(data.pools);
     const hugePages = rng.chance(0.82);
-    const memGb = rng.pick(data.memoryGb.filter((m) => m >= cpu.threads / 2));
+    // DDR5 machines come with 2 × 16 GB at least.
+    const memGb = rng.pick(
+      data.memoryGb.filter((m) => m >= cpu.threads / 2 && (cpu.memType !== "DDR5" || m >= 32)),
+    );
     const lengthMs = Math.round(rng.float(65_000, 230_000));
+    // Applying the MSR preset needs root, and as root XMRig can read the DMI tables.
+    const msrOk = rng.chance(0.7);
+    const dmi = msrOk ? dimms(rng, cpu, memGb) : undefined;
     for (
       const line of banner(
         cpu,
@@ -389,16 +486,10 @@ export const cryptomining: Module = {
         memGb * 0.976,
         memGb * rng.float(0.12, 0.55),
         style,
+        dmi,
       )
     ) out.line(line);
-    const events = simulateMiner(rng, {
-      cpu,
-      pool,
-      hugePages,
-      msrOk: rng.chance(0.7),
-      lengthMs,
-      wallMs,
-    });
+    const events = simulateMiner(rng, { cpu, pool, hugePages, msrOk, lengthMs, wallMs });
     const print = (e: MinerEvent) =>
       out.line(renderEvent(e, new Date(wallMs + Math.floor(e.t)), style, ctx.term.cols));
     for (const e of events) {

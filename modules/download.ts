@@ -31,6 +31,8 @@ interface HostData {
   redirect?: { hosts: string[]; path: string; minSize?: number };
   cap?: number;
   lan?: boolean;
+  /** Key into `providers`: whose address ranges the host's DNS answers come from. */
+  provider?: string;
 }
 
 const HOSTS = data.hosts as Record<string, HostData>;
@@ -274,43 +276,189 @@ function hostOf(url: string): string {
 }
 
 /** Resolved addresses of a host. */
-interface Addresses {
+export interface Addresses {
   v4: string[];
   v6: string[];
 }
 
-/** Makes up addresses from the documentation ranges (or a LAN address). */
-function makeAddresses(rng: Rng, lan: boolean, single: boolean): Addresses {
-  if (lan) return { v4: [`192.168.${rng.pick([1, 10, 178])}.${rng.int(2, 250)}`], v6: [] };
-  const nets = ["192.0.2", "198.51.100", "203.0.113"];
-  const v4 = Array.from(
-    { length: single ? 1 : rng.int(1, 4) },
-    () => `${rng.pick(nets)}.${rng.int(1, 254)}`,
-  );
-  const v6 = Array.from(
-    { length: rng.int(0, single ? 1 : 2) },
-    () => `2001:db8:${rng.int(1, 0xffff).toString(16)}::${rng.int(1, 255).toString(16)}`,
-  );
-  return { v4: [...new Set(v4)], v6 };
+/** An address block of a provider. */
+interface Provider {
+  v4: string[];
+  v6: string[];
+  /** How many IPv4 and IPv6 addresses its DNS answers carry. */
+  count: number[];
+  /** The exact addresses, for providers that always answer with the same ones. */
+  exact?: { v4: string[]; v6: string[] };
 }
 
-/** The URL a redirect points to. */
-function redirectTarget(url: string, style: string, host: string, rng: Rng): string {
+const PROVIDERS = data.providers as Record<string, Provider>;
+
+/** The provider serving a host (its addresses come from that provider's real ranges). */
+export function providerOf(host: string): Provider {
+  const name = HOSTS[host]?.provider;
+  const provider = name === undefined ? undefined : PROVIDERS[name];
+  if (!provider) throw new RangeError(`download: no provider for ${host}`);
+  return provider;
+}
+
+/** The 32-bit value of a dotted IPv4 address. */
+export function v4Value(addr: string): number {
+  return addr.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+}
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded). */
+export function v6Groups(addr: string): number[] {
+  const [head, tail] = addr.includes("::") ? addr.split("::") : [addr, undefined];
+  const a = head ? head.split(":").map((g) => parseInt(g, 16)) : [];
+  const b = tail ? tail.split(":").map((g) => parseInt(g, 16)) : [];
+  return [...a, ...Array(8 - a.length - b.length).fill(0), ...b];
+}
+
+/** Whether `addr` lies inside `cidr` (IPv4 or IPv6). */
+export function inCidr(addr: string, cidr: string): boolean {
+  const [base, bits] = cidr.split("/") as [string, string];
+  const prefix = Number(bits);
+  if (addr.includes(":") !== base.includes(":")) return false;
+  if (!addr.includes(":")) {
+    const size = 2 ** (32 - prefix);
+    return Math.floor(v4Value(addr) / size) === Math.floor(v4Value(base) / size);
+  }
+  const [x, y] = [v6Groups(addr), v6Groups(base)];
+  for (let i = 0; i < 8; i++) {
+    const keep = Math.max(0, Math.min(16, prefix - i * 16));
+    if (keep === 0) break;
+    if (x[i]! >> (16 - keep) !== y[i]! >> (16 - keep)) return false;
+  }
+  return true;
+}
+
+/** An IPv6 address in text form, the longest run of zero groups shortened to `::`. */
+function v6Text(groups: number[]): string {
+  let [best, bestLen] = [-1, 1];
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+
+/** A host address inside `cidr`, shaped as providers number their front ends. */
+function addressIn(rng: Rng, cidr: string): string {
+  const [base, bits] = cidr.split("/") as [string, string];
+  const prefix = Number(bits);
+  if (!base.includes(":")) {
+    const size = 2 ** (32 - prefix);
+    const start = Math.floor(v4Value(base) / size) * size;
+    let value = start + rng.int(0, size - 1);
+    if (value % 256 === 0 || value % 256 === 255) value = value - (value % 256) + rng.int(1, 254);
+    return [24, 16, 8, 0].map((s) => Math.floor(value / 2 ** s) % 256).join(".");
+  }
+  const groups = v6Groups(base);
+  for (let i = 0; i < 8; i++) {
+    const keep = prefix - i * 16;
+    if (keep >= 16) continue;
+    if (keep > 0) {
+      groups[i] = (groups[i]! & ~((1 << (16 - keep)) - 1)) | rng.int(0, (1 << (16 - keep)) - 1);
+    } else if (i * 16 === prefix && prefix < 64 && rng.chance(0.6)) groups[i] = rng.int(1, 0xfff);
+  }
+  groups[7] = rng.int(1, 0xfff);
+  return v6Text(groups);
+}
+
+/** What a host resolves to: a few addresses from its provider's ranges. */
+function makeAddresses(rng: Rng, host: string, single: boolean): Addresses {
+  const p = providerOf(host);
+  if (p.exact) {
+    const v4 = rng.shuffle(p.exact.v4);
+    return { v4: single ? v4.slice(0, 1) : v4, v6: rng.shuffle(p.exact.v6) };
+  }
+  const v4Cidr = rng.pick(p.v4);
+  const v4 = new Set<string>();
+  while (v4.size < (single ? 1 : p.count[0]!)) v4.add(addressIn(rng, v4Cidr));
+  const v6 = new Set<string>();
+  if (p.v6.length > 0) {
+    const v6Cidr = rng.pick(p.v6);
+    while (v6.size < p.count[1]!) v6.add(addressIn(rng, v6Cidr));
+  }
+  return { v4: [...v4], v6: [...v6] };
+}
+
+/** The `Resolving` answer as wget prints it: at most three addresses, then `, ...`. */
+export function addressList(addrs: Addresses): string {
+  const all = [...addrs.v4, ...addrs.v6];
+  return all.length > 3 ? `${all.slice(0, 3).join(", ")}, ...` : all.join(", ");
+}
+
+/** `2026-03-14T10:30:00Z` with the colons percent-encoded, as signed URLs carry it. */
+function isoParam(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "%3A");
+}
+
+/** Base64 of random bytes, percent-encoded for a query string (`%2B`, `%2F`, `%3D`). */
+function base64Param(rng: Rng, bytes: number): string {
+  const raw = String.fromCharCode(...Array.from({ length: bytes }, () => rng.int(0, 255)));
+  return btoa(raw).replaceAll("+", "%2B").replaceAll("/", "%2F").replaceAll("=", "%3D");
+}
+
+/** Base64url without padding, as JWTs use it. */
+function base64Url(text: string): string {
+  return btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** A UUID in its 8-4-4-4-12 form. */
+function uuid(rng: Rng): string {
+  return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${rng.pick(["8", "9", "a", "b"])}${
+    rng.hex(3)
+  }-${rng.hex(12)}`;
+}
+
+/** The URL a redirect points to, signed at `nowMs` (the time of the request). */
+function redirectTarget(url: string, style: string, host: string, rng: Rng, nowMs: number): string {
   const u = new URL(url);
   const file = u.pathname.split("/").at(-1) ?? "";
+  const now = new Date(nowMs).toISOString();
+  const amzDate = now.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   switch (style) {
     case "xet":
       return `https://${host}/xet-bridge-us/${rng.hex(24)}/${
         rng.hex(64)
-      }?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=${rng.hex(64)}`;
-    case "github":
+      }?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&X-Amz-Credential=cas%2F${
+        amzDate.slice(0, 8)
+      }%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=${amzDate}&X-Amz-Expires=3600&X-Amz-Signature=${
+        rng.hex(64)
+      }&X-Amz-SignedHeaders=host&X-Xet-Cas-Uid=public&response-content-disposition=inline%3B+filename%3D%22${file}%22&x-id=GetObject`;
+    case "github": {
+      // The blob SAS expires about half an hour after the request; its signing key was issued earlier.
+      const expires = nowMs + rng.int(30 * 60, 38 * 60) * 1000;
+      const keyStart = nowMs - rng.int(0, 20 * 60) * 1000;
+      const jwt = [
+        base64Url(JSON.stringify({ typ: "JWT", alg: "HS256" })),
+        base64Url(JSON.stringify({
+          iss: "github.com",
+          aud: "release-assets.githubusercontent.com",
+          key: "key1",
+          exp: Math.floor(nowMs / 1000) + 300,
+          nbf: Math.floor(nowMs / 1000) - 300,
+          path: "releaseassetproduction.blob.core.windows.net",
+        })),
+        base64Url(String.fromCharCode(...Array.from({ length: 32 }, () => rng.int(0, 255)))),
+      ].join(".");
       return `https://${host}/github-production-release-asset/${rng.int(10_000_000, 999_999_999)}/${
-        rng.hex(8)
-      }-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${
-        rng.hex(12)
-      }?sp=r&sv=2018-11-09&sr=b&spr=https&se=2026-03-14T10%3A30%3A00Z&rscd=attachment%3B+filename%3D${file}&rsct=application%2Foctet-stream&sig=${
-        rng.hex(43)
-      }`;
+        uuid(rng)
+      }?sp=r&sv=2018-11-09&sr=b&spr=https&se=${
+        isoParam(expires)
+      }&rscd=attachment%3B+filename%3D${file}&rsct=application%2Foctet-stream&skoid=${
+        uuid(rng)
+      }&sktid=${uuid(rng)}&skt=${isoParam(keyStart)}&ske=${
+        isoParam(keyStart + 3600_000 + rng.int(0, 300) * 1000)
+      }&sks=b&skv=2018-11-09&sig=${
+        base64Param(rng, 32)
+      }&jwt=${jwt}&response-content-disposition=attachment%3B%20filename%3D${file}&response-content-type=application%2Foctet-stream`;
+    }
     case "go":
       return `https://${host}/go/${file}`;
     case "nixos":
@@ -346,11 +494,11 @@ export const download: Module = {
       let addrs = resolved.get(host);
       const label = `${host} (${host})`;
       if (!addrs) {
-        addrs = makeAddresses(rng, HOSTS[host]?.lan === true, timeout);
+        addrs = makeAddresses(rng, host, timeout);
         resolved.set(host, addrs);
         out.write(`Resolving ${label}... `);
         await ctx.sleep(rng.logNormal(25, 0.8));
-        out.line([...addrs.v4, ...addrs.v6].join(", "));
+        out.line(addressList(addrs));
       } else if (connectedTo === host) {
         out.line(`Reusing existing connection to ${host}:${port}.`);
         return;
@@ -389,7 +537,13 @@ export const download: Module = {
         const redirect = HOSTS[host]?.redirect;
         if (hop === 0 && redirect && job.file.size >= (redirect.minSize ?? 0)) {
           out.line("302 Found");
-          url = redirectTarget(url, redirect.path, rng.pick(redirect.hosts), rng);
+          url = redirectTarget(
+            url,
+            redirect.path,
+            rng.pick(redirect.hosts),
+            rng,
+            ctx.clock.wall().getTime(),
+          );
           out.line(`Location: ${url} [following]`);
           out.line(`--${stamp()}--  ${url}`);
           continue;

@@ -1,9 +1,13 @@
 /**
  * `rkhunter`: `rkhunter --check` as Rootkit Hunter 1.4.6 prints it. Sections,
  * groups and checks are indented 0/2/4, results sit in a column that starts at
- * column 62 (rkhunter pads to a fixed width, whatever the terminal), the
- * `[Press <ENTER> to continue]` pauses are "answered" after a moment, and the
- * summary counts exactly the checks shown.
+ * column 62 (rkhunter pads to a fixed width, whatever the terminal), the four
+ * `[Press <ENTER> to continue]` pauses are "answered" after a moment (the
+ * Enter echoes a newline, so two blank lines follow each), and the summary
+ * counts the files shown. `Rootkits checked` counts rkhunter's individual
+ * rootkit tests (its database, less what this system skips), not the lines
+ * shown. The system (Debian or Ubuntu release) decides which commands are
+ * scripts that warn, and the extra binaries listed after the alphabetical ones.
  *
  * @module
  */
@@ -103,7 +107,9 @@ export const rkhunter: Module = {
       out.line();
       out.line("[Press <ENTER> to continue]");
       await ctx.sleep(rng.float(900, 3500));
+      out.line(); // the Enter, echoed
     };
+    const system = rng.pick(data.systems);
 
     out.line(`[ Rootkit Hunter version 1.4.6 ]`);
     await wait(800);
@@ -116,9 +122,14 @@ export const rkhunter: Module = {
     const files = [
       ...data.sbin.map((f) => `/usr/sbin/${f}`),
       ...data.bin.map((f) => `/usr/bin/${f}`),
-      ...data.lib,
     ].filter(() => !rng.chance(drop));
-    const warned = new Set(rng.sample(data.warningFiles, rng.weighted([0, 1, 2], [6, 3, 1])));
+    files.push(...system.extras, ...data.lib);
+    // Commands that are scripts on this release warn together; a changed binary now and then.
+    const scripts = rng.chance(0.8) ? system.scripts : [];
+    const warned = new Set([
+      ...scripts,
+      ...rng.sample(data.warningFiles, rng.weighted([0, 1, 2], [6, 3, 1])),
+    ]);
     for (const file of files) {
       const res = warned.has(file.slice(file.lastIndexOf("/") + 1)) ? "Warning" : "OK";
       await show(`    ${file}`, res, rng.chance(0.08) ? 900 : 160);
@@ -132,12 +143,12 @@ export const rkhunter: Module = {
     out.line("  Performing check of known rootkit files and directories");
     for (const name of data.rootkits) {
       await show(`    ${name}`, "Not found", 45);
-      tally.rootkits++;
     }
+    await pause();
     await groups(data.rootkitGroups, 120, (res) => {
-      tally.rootkits++;
       if (res === "Warning") tally.possible++;
     });
+    tally.rootkits = rng.int(system.rootkitsChecked[0]!, system.rootkitsChecked[1]!);
     await pause();
 
     await section("Checking the network...");
@@ -148,6 +159,7 @@ export const rkhunter: Module = {
 
     const took = Math.floor((ctx.clock.now() - start) / 1000);
     const summary = [
+      "",
       "",
       "System checks summary",
       "=====================",
@@ -167,13 +179,15 @@ export const rkhunter: Module = {
       "",
       "All results have been written to the log file: /var/log/rkhunter.log",
     ];
-    if (tally.warnings > 0) {
-      summary.push(
-        "",
-        "One or more warnings have been found while checking the system.",
-        "Please check the log file (/var/log/rkhunter.log)",
-      );
-    }
+    summary.push(
+      "",
+      ...(tally.warnings > 0
+        ? [
+          "One or more warnings have been found while checking the system.",
+          "Please check the log file (/var/log/rkhunter.log)",
+        ]
+        : ["No warnings were found while checking the system."]),
+    );
     for (const line of summary) out.line(line);
   },
 };

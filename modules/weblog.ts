@@ -8,7 +8,7 @@
  */
 
 import data from "../data/weblog.json" with { type: "json" };
-import { MONTHS, pad, utcOffset } from "../core/format.ts";
+import { hms, MONTHS, pad, utcOffset } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Context, Module } from "../core/types.ts";
 
@@ -26,9 +26,32 @@ export interface LogEntry {
   ua: string;
 }
 
+/** A site's own content as the data file describes it. */
+export type SiteData = (typeof data.sites)[number];
+
+/** A request template with its possible statuses and body sizes. */
+interface ApiCall {
+  method: string;
+  path: string;
+  status: number[];
+  weights: number[];
+  kb: number[];
+}
+
+/** Browser versions current at a date (they move with the log's own clock). */
+export interface Versions {
+  chrome: number;
+  firefox: number;
+  /** Safari `major.minor` strings, newest last. */
+  safari: string[];
+}
+
 /** Everything about the site that stays fixed during one run. */
 export interface Site {
   host: string;
+  /** Its pages, words (products, slugs...) and API: one coherent site. */
+  content: SiteData;
+  versions: Versions;
   server: string;
   /** Asset paths with their sizes, in the order a page requests them. */
   assets: { path: string; bytes: number; via: "page" | "css" }[];
@@ -39,7 +62,7 @@ export interface Site {
 /** `05/Jan/2026:10:14:01 +0000`, from a wall-clock date read through its UTC fields. */
 export function timeLocal(date: Date, offsetMinutes: number): string {
   return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ` +
+    `${hms(date)} ` +
     utcOffset(offsetMinutes);
 }
 
@@ -61,8 +84,28 @@ function kb(rng: Rng, range: readonly number[]): number {
   return Math.round(rng.float(range[0]! * 1024, range[1]! * 1024 + 1));
 }
 
-/** Builds the site: host, server token, hashed bundles and static files with sizes. */
-export function buildSite(rng: Rng): Site {
+const DAY_MS = 86_400_000;
+
+/** The newest Chrome, Firefox and Safari releases at `date`, from their release cadence. */
+export function versionsAt(date: Date): Versions {
+  const v = data.versions;
+  const since = (iso: string) => (date.getTime() - Date.parse(iso)) / DAY_MS;
+  const safariYears = since(v.safari.majorSince) / 365.25;
+  const major = safariYears < 0 ? 18 : v.safari.major + Math.floor(safariYears);
+  const minors = safariYears < 0
+    ? 6
+    : Math.min(6, Math.floor((safariYears % 1) * v.safari.minorsPerYear));
+  const safari = Array.from({ length: minors + 1 }, (_, m) => `${major}.${m}`);
+  if (minors < 2 && safariYears >= 0) safari.unshift(`${major - 1 === 25 ? 18 : major - 1}.6`);
+  return {
+    chrome: v.chrome.major + Math.floor(since(v.chrome.date) / v.chrome.days),
+    firefox: v.firefox.major + Math.floor(since(v.firefox.date) / v.firefox.days),
+    safari,
+  };
+}
+
+/** Builds the site: one site's content, server token, hashed bundles and static files with sizes. */
+export function buildSite(rng: Rng, date: Date): Site {
   const hash = () => Array.from({ length: 8 }, () => rng.pick([...ALNUM])).join("");
   const bundles = data.bundles.map((b) => ({
     path: `/assets/${b.name}-${hash()}.${b.ext}`,
@@ -75,8 +118,11 @@ export function buildSite(rng: Rng): Site {
     via: a.via as "page" | "css",
   }));
   const css = bundles.find((b) => b.path.endsWith(".css"))!.path;
+  const content = rng.pick(data.sites);
   return {
-    host: rng.pick(data.hosts),
+    host: content.host,
+    content,
+    versions: versionsAt(date),
     server: rng.pick(data.serverTokens),
     assets: [...bundles, ...statics],
     css,
@@ -103,17 +149,24 @@ function clientIp(rng: Rng): string {
   return `${prefix}:${group()}:${group()}:${group()}:${group()}:${group()}:${group()}:${group()}`;
 }
 
-function fill(rng: Rng, template: string): string {
-  const v = data.versions;
+/**
+ * Fills a template from the site's own words and the browser versions of the
+ * day. Words already chosen for the page (`chosen`) are reused, so the API
+ * calls a page makes name the same product or project as the page.
+ */
+export function fill(
+  rng: Rng,
+  site: Site,
+  template: string,
+  chosen: Record<string, string> = {},
+): string {
+  const words = site.content.words as Record<string, string[] | undefined>;
+  const v = site.versions;
   return template
-    .replaceAll("{chrome}", String(rng.int(v.chrome[0]!, v.chrome[1]!)))
-    .replaceAll("{firefox}", String(rng.int(v.firefox[0]!, v.firefox[1]!)))
-    .replaceAll("{safari}", rng.pick(v.safari))
-    .replaceAll("{slug}", rng.pick(data.slugs))
-    .replaceAll("{section}", rng.pick(data.docSections))
-    .replaceAll("{topic}", rng.pick(data.docTopics))
-    .replaceAll("{product}", rng.pick(data.products))
-    .replaceAll("{word}", rng.pick(data.searchWords));
+    .replaceAll("{chrome}", String(v.chrome - rng.weighted([0, 1, 2, 3], [5, 3, 1, 1])))
+    .replaceAll("{firefox}", String(v.firefox - rng.weighted([0, 1, 2], [6, 3, 1])))
+    .replaceAll("{safari}", rng.pick(v.safari.slice(-3)))
+    .replace(/\{(\w+)\}/g, (_, key: string) => (chosen[key] ??= rng.pick(words[key] ?? [key])));
 }
 
 /** An address inside a crawler's published network, e.g. `66.249.{64-79}`. */
@@ -144,17 +197,23 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
     return [ok, okBytes];
   };
 
+  const pages = site.content.pages;
+  const api = site.content.api as ApiCall[];
+  const pagePath = () => fill(rng, site, rng.weighted(pages, pages.map((p) => p.weight)).path);
   const pageView = (t: number, v: Visitor, referer: string, depth: number) => {
-    const page = rng.weighted(data.pages, data.pages.map((p) => p.weight));
-    let path = fill(rng, page.path);
+    const page = rng.weighted(pages, pages.map((p) => p.weight));
+    const chosen: Record<string, string> = {};
+    let path = fill(rng, site, page.path, chosen);
     if (path.endsWith("/") && path.length > 1 && rng.chance(0.15)) {
       // Typed without the trailing slash: nginx redirects first.
       const bytes = errorPageBytes(301, site.server);
       emit({ t, ...v.who, method: "GET", path: path.slice(0, -1), status: 301, bytes, referer });
       t += rng.int(40, 160);
     }
-    const gone = path.startsWith("/blog/") && path.length > 6 && rng.chance(0.04);
-    if (gone) path = path.replace(/[^/]+$/, (s) => `${s}-${rng.int(2019, 2023)}`);
+    const gone = page.path.includes("{slug}") && rng.chance(0.04);
+    if (gone) {
+      path = path.replace(/([^/]+)(\/?)$/, (_, s, slash) => `${s}-${rng.int(2019, 2023)}${slash}`);
+    }
     const [status, bytes] = gone ? [404, kb(rng, [3, 6])] : upstream(t, 200, kb(rng, page.kb));
     emit({ t, ...v.who, method: "GET", path, status, bytes, referer });
     const url = origin + path;
@@ -200,7 +259,7 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
     }
     if (status === 200) {
       for (let i = rng.int(0, 3), at = t + rng.int(200, 900); i > 0; i--, at += rng.int(50, 1500)) {
-        const call = rng.pick(data.api);
+        const call = rng.pick(api);
         const ok = rng.weighted(call.status, call.weights);
         const size = ok === 204 || ok === 304 ? 0 : kb(rng, call.kb);
         const [s, b] = upstream(at, ok, size);
@@ -208,7 +267,7 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
           t: at,
           ...v.who,
           method: call.method,
-          path: fill(rng, call.path),
+          path: fill(rng, site, call.path, chosen),
           status: s,
           bytes: b,
           referer: url,
@@ -222,11 +281,9 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
 
   const crawl = (t: number) => {
     const bot = rng.weighted(data.bots, data.bots.map((b) => b.weight));
-    const who = { ip: netIp(rng, bot.net), ua: fill(rng, bot.ua), proto: "HTTP/1.1" };
+    const who = { ip: netIp(rng, bot.net), ua: fill(rng, site, bot.ua), proto: "HTTP/1.1" };
     for (let i = rng.int(1, 4); i > 0; i--, t += rng.int(400, 6000)) {
-      const path = rng.chance(0.25)
-        ? rng.pick(data.botPaths)
-        : fill(rng, rng.weighted(data.pages, data.pages.map((p) => p.weight)).path);
+      const path = rng.chance(0.25) ? rng.pick(data.botPaths) : pagePath();
       const missing = rng.chance(0.06);
       const [status, bytes] = missing
         ? [404, errorPageBytes(404, site.server)]
@@ -258,7 +315,8 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
   };
 
   const script = (t: number) => {
-    const call = rng.pick(data.api.filter((a) => a.method === "GET"));
+    const gets = api.filter((a) => a.method === "GET");
+    const call = gets.length > 0 ? rng.pick(gets) : { path: "/feed.xml", kb: [6, 40] };
     const [status, bytes] = upstream(t, 200, kb(rng, call.kb));
     emit({
       t,
@@ -266,7 +324,7 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
       ua: rng.pick(data.tools),
       proto: "HTTP/1.1",
       method: "GET",
-      path: fill(rng, call.path),
+      path: fill(rng, site, call.path),
       status,
       bytes,
       referer: "-",
@@ -275,7 +333,10 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
 
   for (const mon of rng.sample(data.monitors, rng.int(1, 2))) {
     const every = rng.pick([30_000, 60_000]);
-    const ip = publicIPv4(rng);
+    // A kubelet probes from its node's address; hosted monitors from the internet.
+    const ip = "from" in mon
+      ? `10.${rng.int(0, 3)}.${rng.int(0, 255)}.${rng.int(2, 254)}`
+      : publicIPv4(rng);
     for (let t = from + rng.float(0, every); t < to; t += every + rng.int(-150, 150)) {
       const [status, bytes] = upstream(t, 200, mon.method === "HEAD" ? 0 : rng.int(2, 60));
       emit({
@@ -298,7 +359,7 @@ export function simulateTraffic(rng: Rng, site: Site, from: number, to: number):
       const browser = rng.weighted(data.browsers, data.browsers.map((b) => b.weight));
       const who = {
         ip: clientIp(rng),
-        ua: fill(rng, browser.ua),
+        ua: fill(rng, site, browser.ua),
         proto: rng.chance(browser.h2) ? "HTTP/2.0" : "HTTP/1.1",
       };
       const v: Visitor = { who, cached: rng.chance(0.35) };
@@ -328,7 +389,8 @@ export const weblog: Module = {
     const start = ctx.clock.now();
     const offset = ctx.clock.utcOffsetMinutes;
     const length = rng.float(15_000, 120_000);
-    const entries = simulateTraffic(rng, buildSite(rng), -rng.float(20_000, 90_000), length);
+    const site = buildSite(rng, new Date(wallStart));
+    const entries = simulateTraffic(rng, site, -rng.float(20_000, 90_000), length);
     const line = (e: LogEntry) => renderEntry(e, new Date(wallStart + Math.floor(e.t)), offset);
     // tail starts with the last ten lines already in the file.
     const backlog = entries.filter((e) => e.t < 0);

@@ -3,7 +3,11 @@
  * Servo's `mach test-wpt` prints it. A live block shows `[done/total]` and the
  * test each worker is running; unexpected results are printed as `▶ │ └`
  * blocks; the summary's counts are those of the results that were printed.
- * Test paths are built from folder and file-name parts in the data file.
+ * In a pipe there is no live block: each test that ran as expected prints
+ * `  [done/total] /path` as it finishes (the formatter's non-interactive mode).
+ * Test paths are built from folder and file-name parts in the data file; a
+ * test's subtests, messages and crash backtraces belong to that test's file
+ * and area.
  *
  * @module
  */
@@ -38,10 +42,16 @@ export interface TestResult {
   subtests: SubtestResult[];
 }
 
-/** One test on one worker. */
-export interface Slot {
+/** A test of the run: its path, harness and the file (folder/stem) its subtests come from. */
+export interface Test {
   path: string;
   kind: TestKind;
+  /** `dir/stem`: the key of the file's subtests in the data. */
+  file: string;
+}
+
+/** One test on one worker. */
+export interface Slot extends Test {
   worker: number;
   start: number;
   end: number;
@@ -49,15 +59,18 @@ export interface Slot {
 
 type Dir = (typeof data.dirs)[number];
 
-/** Every test path a folder holds in this run (numbered reftests, `.any.js` expansions, splits). */
-export function expandDir(rng: Rng, dir: Dir): string[] {
-  const out: string[] = [];
+/** Every test a folder holds in this run (numbered reftests, `.any.js` expansions, splits). */
+export function expandDir(rng: Rng, dir: Dir): Test[] {
+  const out: Test[] = [];
+  const kind = dir.kind as TestKind;
   for (const stem of dir.stems) {
-    if (dir.kind === "reftest") {
+    const file = `${dir.dir}/${stem}`;
+    if (kind === "reftest") {
+      // CSS reftests come as `-001`, `-002`… series; older underscore names stand alone.
       const [lo, hi] = dir.count ?? [1, 1];
-      for (let i = 1, n = rng.int(lo!, hi!); i <= n; i++) {
-        out.push(`/${dir.dir}/${stem}-${pad(i, 3)}.html`);
-      }
+      const n = stem.includes("_") ? 0 : rng.int(lo!, hi!);
+      if (n === 0) out.push({ path: `/${file}.html`, kind, file });
+      for (let i = 1; i <= n; i++) out.push({ path: `/${file}-${pad(i, 3)}.html`, kind, file });
       continue;
     }
     const numbered = dir.count ? rng.int(dir.count[0]!, dir.count[1]!) : 0;
@@ -66,7 +79,9 @@ export function expandDir(rng: Rng, dir: Dir): string[] {
       : [stem];
     for (const name of names) {
       for (const variant of dir.variants ?? [".html"]) {
-        for (const split of dir.splits ?? [""]) out.push(`/${dir.dir}/${name}${variant}${split}`);
+        for (const split of dir.splits ?? [""]) {
+          out.push({ path: `/${dir.dir}/${name}${variant}${split}`, kind, file });
+        }
       }
     }
   }
@@ -74,20 +89,15 @@ export function expandDir(rng: Rng, dir: Dir): string[] {
 }
 
 /** The tests of one run, in the order wptrunner hands them out. */
-export function collectTests(rng: Rng): { path: string; kind: TestKind }[] {
-  const tests = data.dirs.flatMap((dir) =>
-    expandDir(rng, dir).filter(() => rng.chance(0.9)).map((path) => ({
-      path,
-      kind: dir.kind as TestKind,
-    }))
-  );
+export function collectTests(rng: Rng): Test[] {
+  const tests = data.dirs.flatMap((dir) => expandDir(rng, dir).filter(() => rng.chance(0.9)));
   return tests.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** Hands tests to `workers` processes in order; each takes the next test when it is free. */
 export function schedule(
   rng: Rng,
-  tests: { path: string; kind: TestKind }[],
+  tests: Test[],
   workers: number,
   median: number,
 ): Slot[] {
@@ -105,26 +115,23 @@ export function schedule(
   });
 }
 
-/** Fills `{key}` slots from the data; a key used twice gets the same value. */
-function fill(rng: Rng, template: string): string {
-  const lists = data.fill as Record<string, string[]>;
-  const [a, b] = rng.pick(data.pairs);
-  const n = rng.int(1, 300);
-  const chosen = new Map<string, string>([["a", a!], ["b", b!], ["n", String(n)], [
-    "m",
-    String(n - rng.int(1, n)),
-  ]]);
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
-    if (!chosen.has(key)) chosen.set(key, rng.pick(lists[key] ?? [key]));
-    return chosen.get(key)!;
-  });
+/** A test area: the messages its assertions print and the values they compare. */
+export type Family = (typeof data.families)[keyof typeof data.families];
+
+/** The area a test belongs to (CSS, networking, JS APIs, or DOM and HTML). */
+export function familyOf(path: string): keyof typeof data.families {
+  const rel = path.slice(1);
+  const names = Object.keys(data.families) as (keyof typeof data.families)[];
+  return names.find((n) => data.families[n].dirs.some((d) => rel.startsWith(d)))!;
 }
 
-function subtestArea(path: string): keyof typeof data.subtests {
-  if (path.startsWith("/css/")) return "css";
-  if (/^\/(dom|html|shadow-dom|custom-elements)\//.test(path)) return "dom";
-  if (/^\/(fetch|url|xhr|websockets)\//.test(path)) return "net";
-  return "misc";
+/** An assertion message of the test's own area, `{a}`/`{b}` one compared pair. */
+function message(rng: Rng, family: Family, templates: string[] = family.messages): string {
+  const [a, b] = rng.pick(family.pairs);
+  const n = rng.int(1, 300);
+  const m = n - rng.int(1, n);
+  return rng.pick(templates).replaceAll("{a}", a!).replaceAll("{b}", b!)
+    .replaceAll("{n}", String(n)).replaceAll("{m}", String(m));
 }
 
 function jsStack(rng: Rng, path: string): string[] {
@@ -145,15 +152,24 @@ function jsStack(rng: Rng, path: string): string[] {
   ];
 }
 
-function panic(rng: Rng): string[] {
-  const p = rng.pick(data.panics);
-  const frames = [...data.frames.slice(0, 2), ...rng.sample(data.frames.slice(2), rng.int(1, 3))];
+/** A Rust panic of the test's area, its backtrace running through the panicking file's crate. */
+function panic(rng: Rng, area: string): string[] {
+  const own = data.panics.filter((p) => p.area === area);
+  const p = rng.pick(own.length > 0 ? own : data.panics.filter((p) => p.area === "dom"));
+  const frames = ["rust_begin_unwind", "core::panicking::panic_fmt", ...p.frames];
   return [
-    `thread 'Script(1,1)' panicked at ${p.file}:${rng.int(40, 3200)}:${rng.int(5, 60)}:`,
+    `thread '${p.thread}' panicked at ${p.file}:${rng.int(40, 3200)}:${rng.int(5, 60)}:`,
     p.msg,
     "stack backtrace:",
     ...frames.map((f, i) => `${String(i).padStart(4)}: ${f}`),
   ];
+}
+
+/** Why a skipped test is disabled, as its metadata says. */
+function skipReason(rng: Rng): string {
+  return rng.chance(0.7)
+    ? `https://github.com/servo/servo/issues/${rng.int(12000, 40500)}`
+    : rng.pick(["Too slow", "Intermittent timeouts", "Hangs the test runner"]);
 }
 
 /** Rates of each kind of unexpected result, scaled per run. */
@@ -166,18 +182,22 @@ interface Rates {
   subtests: number;
 }
 
-/** Decides how one test turned out. */
-export function outcome(rng: Rng, path: string, kind: TestKind, rates: Rates): TestResult {
+/** Decides how one test turned out; subtests and messages come from the test's own file and area. */
+export function outcome(rng: Rng, test: Test, rates: Rates): TestResult {
+  const { path, kind } = test;
+  const area = familyOf(path);
+  const family = data.families[area];
+  const names = (data.subtests as Record<string, string[] | undefined>)[test.file] ?? [];
   const r: TestResult = { path, kind, status: kind === "reftest" ? "PASS" : "OK", subtests: [] };
   const roll = rng.next();
   let edge = rates.skip;
-  if (roll < edge) return { ...r, status: "SKIP" };
+  if (roll < edge) return { ...r, status: "SKIP", message: skipReason(rng) };
   if (roll < (edge += rates.crash)) {
     return {
       ...r,
       status: "CRASH",
       expected: kind === "reftest" ? "PASS" : "OK",
-      stack: ["", ...panic(rng)],
+      stack: ["", ...panic(rng, area)],
     };
   }
   if (kind === "reftest") {
@@ -187,9 +207,9 @@ export function outcome(rng: Rng, path: string, kind: TestKind, rates: Rates): T
   }
   if (roll < (edge += rates.timeout)) {
     const t: TestResult = { ...r, status: "TIMEOUT", expected: "OK" };
-    if (rng.chance(0.5)) {
+    if (names.length > 0 && rng.chance(0.5)) {
       t.subtests = [{
-        name: fill(rng, rng.pick(data.subtests[subtestArea(path)])),
+        name: rng.pick(names),
         status: "TIMEOUT",
         expected: "PASS",
         message: "Test timed out",
@@ -198,21 +218,20 @@ export function outcome(rng: Rng, path: string, kind: TestKind, rates: Rates): T
     return t;
   }
   if (roll < (edge += rates.error)) {
-    return { ...r, status: "ERROR", expected: "OK", message: fill(rng, rng.pick(data.asserts)) };
+    return { ...r, status: "ERROR", expected: "OK", message: message(rng, family, family.errors) };
   }
   if (roll < (edge += rates.flip * 0.5)) {
     return { ...r, status: "OK", expected: rng.pick(["TIMEOUT", "ERROR"]) };
   }
-  if (roll < edge + rates.subtests) {
+  if (roll < edge + rates.subtests && names.length > 0) {
     const stack = rng.chance(0.3) ? jsStack(rng, path) : undefined;
-    r.subtests = rng.sample(data.subtests[subtestArea(path)], rng.int(1, 3)).map((template) => {
-      const name = fill(rng, template);
+    r.subtests = rng.sample(names, rng.int(1, Math.min(3, names.length))).map((name) => {
       if (rng.chance(0.15)) return { name, status: "PASS", expected: "FAIL" };
       return {
         name,
         status: "FAIL",
         expected: "PASS",
-        message: fill(rng, rng.pick(data.asserts)),
+        message: message(rng, family),
         ...(stack ? { stack } : {}),
       };
     });
@@ -266,6 +285,11 @@ export function renderUnexpected(r: TestResult): string[] {
   return out;
 }
 
+/** A skipped test's block: `▶ SKIP /path` and `└ reason`, then a blank line. */
+export function renderSkip(r: TestResult): string[] {
+  return [...wrapLines([`SKIP ${r.path}`, r.message ?? ""]), ""];
+}
+
 /** The summary block, counted from the results as wptrunner counts them. */
 export function renderSummary(
   results: TestResult[],
@@ -276,7 +300,8 @@ export function renderSummary(
   const skipped = expected.filter((r) => r.status === "SKIP").length;
   const out = interactive ? [] : [""];
   out.push(`Ran ${results.length} tests finished in ${seconds.toFixed(1)} seconds.`);
-  out.push(`  • ${expected.length} ran as expected. ${skipped} tests skipped.`);
+  out.push(`  • ${expected.length} ran as expected.`);
+  if (skipped > 0) out.push(`    • ${skipped} skipped.`);
   const sections: [string, string][] = [
     ["CRASH", "crashed unexpectedly"],
     ["ERROR", "had errors unexpectedly"],
@@ -335,7 +360,7 @@ export const wpt: Module = {
     const budget = rng.float(30_000, 200_000);
     const rateScale = rng.logNormal(1, 0.5);
     const rates: Rates = {
-      skip: 0.015,
+      skip: 0.006,
       crash: 0.0015 * rateScale,
       timeout: 0.006 * rateScale,
       error: 0.003 * rateScale,
@@ -351,7 +376,7 @@ export const wpt: Module = {
       count++;
     }
     const slots = all.slice(0, Math.max(1, count));
-    const results = slots.map((s) => outcome(rng, s.path, s.kind, rates));
+    const results = slots.map((s) => outcome(rng, s, rates));
     const total = slots.length;
 
     await ctx.sleep(rng.int(800, 2500)); // the web server and the first browser starting
@@ -368,17 +393,21 @@ export const wpt: Module = {
         if (r.expected || r.subtests.length > 0) {
           const block = renderUnexpected(r);
           for (const line of block) out.line(line);
-          failures.push(...block);
+          failures.push(...block.filter((l) => l !== ""));
+        } else if (r.status === "SKIP") {
+          for (const line of renderSkip(r)) out.line(line);
+        } else if (!ctx.term.isTTY) {
+          // Without a terminal the formatter names each test as it finishes.
+          out.line(`  [${done + 1}/${total}] ${r.path}`);
         }
       }
       // Slots start in queue order, so the running set is a sliding window.
       for (; next < total && slots[next]!.start <= t; next++) active.push(slots[next]!);
       active = active.filter((s) => s.end > t);
-      const running = active.toSorted((a, b) => a.worker - b.worker).map((s) => s.path);
-      const lines = ctx.term.isTTY
-        ? renderStatus(done, total, running, ctx.term.rows - 2, ctx.term.cols)
-        : renderStatus(done, total, running, 1);
-      out.live(lines);
+      if (ctx.term.isTTY) {
+        const running = active.toSorted((a, b) => a.worker - b.worker).map((s) => s.path);
+        out.live(renderStatus(done, total, running, ctx.term.rows - 2, ctx.term.cols));
+      }
       if (done < total) await ctx.sleep(TICK_MS);
     }
     await ctx.sleep(rng.int(150, 600)); // the last browser shutting down

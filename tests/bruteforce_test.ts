@@ -1,14 +1,47 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import data from "../data/bruteforce.json" with { type: "json" };
 import {
   bruteforce,
+  chooseAttack,
   ctime,
-  fitRows,
+  drawPlains,
   formatDuration,
   formatSpeed,
   maskSets,
+  md4Bytes,
+  md5Bytes,
+  md5crypt,
+  PROMPT,
+  rawDigest,
+  sha1Bytes,
+  sha256Bytes,
+  sha512Bytes,
 } from "../modules/bruteforce.ts";
+import { Rng } from "../core/rng.ts";
 import { captureModule } from "./harness.ts";
+
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+const bytes = (s: string) => new TextEncoder().encode(s);
+/** node:crypto's name for each raw kind: the oracle the module's own digests are checked against. */
+const ORACLE: Record<string, string> = {
+  md5: "md5",
+  sha1: "sha1",
+  sha256: "sha256",
+  sha512: "sha512",
+};
+
+/** Whether `hash` is the digest of `plain` in `kind`, computed independently where possible. */
+function verifies(kind: string, hash: string, plain: string): boolean {
+  if (kind === "md5crypt") {
+    const salt = hash.split("$")[2]!;
+    return md5crypt(plain, salt) === hash;
+  }
+  if (kind === "ntlm") {
+    return createHash("md4").update(Buffer.from(plain, "utf16le")).digest("hex") === hash;
+  }
+  return createHash(ORACLE[kind]!).update(plain).digest("hex") === hash;
+}
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 const FIELD = /^([A-Za-z.#*0-9]+?)\.*: (.*)$/;
@@ -53,7 +86,7 @@ function parse(output: string): Parsed {
       }
       i--;
       blocks.push({ block, cracked: cracked.length });
-    } else if (/^([0-9a-f]{32,128}|\$[126]y?\$[^:]+):./.test(line)) {
+    } else if (/^([0-9a-f]{32,128}|\$1\$[^:$]+\$[^:]+):./.test(line)) {
       const at = line.indexOf(":");
       cracked.push([line.slice(0, at), line.slice(at + 1)]);
     }
@@ -71,36 +104,54 @@ Deno.test("bruteforce: hashcat's formats for speed, durations and dates", () => 
   assert.equal(ctime(new Date(Date.UTC(2026, 0, 5, 9, 3, 7))), "Mon Jan  5 09:03:07 2026");
 });
 
-Deno.test("bruteforce: a short terminal drops optional lines, never the key ones", () => {
-  const lines = [
-    "Session",
-    "Status",
-    "Hash.Mode",
-    "Restore.Sub.#01",
-    "Rejected",
-    "Speed.#01",
-    "Recovered",
-    "Progress",
-    "Candidates.#01",
-  ]
-    .map((k) => `${k.padEnd(17, ".")}: x`);
-  const fitted = fitRows(lines, 7).map((l) => l.split(".")[0]);
-  assert.deepEqual(fitted, [
-    "Session",
-    "Status",
-    "Hash",
-    "Speed",
-    "Recovered",
-    "Progress",
-    "Candidates",
-  ]);
+Deno.test("bruteforce: the digests match the RFC and FIPS test vectors and node:crypto", () => {
+  // RFC 1321 appendix A.5 and RFC 1320 appendix A.5.
+  const rfc1321 = [
+    ["", "d41d8cd98f00b204e9800998ecf8427e"],
+    ["abc", "900150983cd24fb0d6963f7d28e17f72"],
+    ["message digest", "f96b697d7cb7938d525a2f31aaf161d0"],
+    [
+      "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+      "57edf4a22be3c955ac49da2e2107b67a",
+    ],
+  ];
+  for (const [text, digest] of rfc1321) assert.equal(hex(md5Bytes(bytes(text!))), digest);
+  const rfc1320 = [
+    ["", "31d6cfe0d16ae931b73c59d7e0c089c0"],
+    ["abc", "a448017aaf21d8525fc10ae87aa6729d"],
+    ["message digest", "d9130a8164549fe818874806e1c7014b"],
+  ];
+  for (const [text, digest] of rfc1320) assert.equal(hex(md4Bytes(bytes(text!))), digest);
+  // FIPS 180 "abc" examples.
+  assert.equal(hex(sha1Bytes(bytes("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  assert.equal(
+    hex(sha256Bytes(bytes("abc"))),
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
+  assert.ok(hex(sha512Bytes(bytes("abc"))).startsWith("ddaf35a193617abacc417349ae204131"));
+  // Every block boundary (55/56/64 bytes and two-block SHA-512 inputs) against node:crypto.
+  for (let n = 0; n < 260; n += 1 + (n % 7)) {
+    const text = "pässwörd".repeat(40).slice(0, n);
+    for (const kind of ["md5", "sha1", "sha256", "sha512"]) {
+      assert.equal(
+        rawDigest(kind, text),
+        createHash(kind).update(text).digest("hex"),
+        `${kind} ${n}`,
+      );
+    }
+    assert.ok(verifies("ntlm", rawDigest("ntlm", text), text), `ntlm ${n}`);
+  }
+  // md5crypt: the value `openssl passwd -1 -salt saltsalt password` prints.
+  assert.equal(md5crypt("password", "saltsalt"), "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/");
 });
 
 Deno.test("bruteforce: recovered counts, progress, speed and time agree in every status block", async () => {
   for (const seed of SEEDS) {
     const run = await captureModule(bruteforce, { seed, cols: 100 });
     const { command, lines, blocks, cracked } = parse(run.output);
-    const cmd = command.match(/^\+ hashcat -m (\d+) -a ([03]) -O -w 3 \.\/hashes\.txt (.*)$/);
+    const cmd = command.match(
+      /^\+ hashcat -m (\d+) -a ([03])( -O)? -w 3 --status --status-timer (\d+) \.\/hashes\.txt (.*)$/,
+    );
     assert.ok(cmd, `seed ${seed}: ${command}`);
     const mode = data.modes.find((m) => m.mode === Number(cmd[1]))!;
     const hashes = lines.find((l) => l.startsWith("Hashes: "))!.match(
@@ -108,7 +159,7 @@ Deno.test("bruteforce: recovered counts, progress, speed and time agree in every
     );
     assert.ok(hashes, `seed ${seed}: hashes line`);
     const [n, salts] = [Number(hashes[1]), Number(hashes[2])];
-    assert.equal(salts, mode.kind === "hex" ? 1 : n, `seed ${seed}: salts`);
+    assert.equal(salts, mode.kind === "md5crypt" ? n : 1, `seed ${seed}: salts`);
     // Keyspace: wordlist × rules, or the mask's charsets multiplied out; × salts.
     let total: number;
     if (cmd[2] === "0") {
@@ -118,7 +169,7 @@ Deno.test("bruteforce: recovered counts, progress, speed and time agree in every
       assert.equal(Number(keyspace.slice(14)), passwords * rules);
       total = passwords * rules * salts;
     } else {
-      const m = cmd[3]!.match(/^(?:-1 '([^']+)' )?'([^']+)'$/)!;
+      const m = cmd[5]!.match(/^(?:-1 '([^']+)' )?'([^']+)'$/)!;
       const sets = maskSets(m[2]!, m[1]);
       total = sets.reduce((a, s) => a * s.length, 1) * salts;
       for (const [, plain] of cracked) {
@@ -177,12 +228,109 @@ Deno.test("bruteforce: recovered counts, progress, speed and time agree in every
     if (rec < n) assert.equal(last.get("Progress"), `${total}/${total} (100.00%)`);
     const started = lines.at(-2)!.match(/^Started: (.+)$/)![1]!;
     const stopped = lines.at(-1)!.match(/^Stopped: (.+)$/)![1]!;
-    assert.ok(last.get("Time.Started")!.startsWith(started));
-    const span = (Date.parse(stopped) - Date.parse(started)) / 1000;
+    const attackStart = last.get("Time.Started")!.split(" (")[0]!;
+    // The process starts before the attack: device init and the dictionary cache come first.
+    const setup = (Date.parse(attackStart) - Date.parse(started)) / 1000;
+    assert.ok(setup >= 5 && setup <= 60, `seed ${seed}: ${setup}s from Started to Time.Started`);
+    const span = (Date.parse(stopped) - Date.parse(attackStart)) / 1000;
     assert.ok(
       Math.abs(span - seconds(last.get("Time.Started")!.split("(")[1]!)) <= 1,
       `seed ${seed}: ${span}`,
     );
+  }
+});
+
+Deno.test("bruteforce: cracked pairs verify, kernel limits follow -a and -O, every block is whole", async () => {
+  const keysOf = (b: Block) => [...b.keys()].join(" ");
+  for (const seed of SEEDS) {
+    const run = await captureModule(bruteforce, { seed, cols: 100 });
+    const { command, lines, blocks, cracked } = parse(run.output);
+    const cmd = command.match(/-m (\d+) -a ([03])( -O)? .*--status-timer (\d+) /)!;
+    const mode = data.modes.find((m) => m.mode === Number(cmd[1]))!;
+    const mask = cmd[2] === "3";
+    for (const [hash, plain] of cracked) {
+      assert.ok(
+        verifies(mode.kind, hash, plain),
+        `seed ${seed}: ${hash}:${plain} is not ${mode.kind}`,
+      );
+    }
+    // One limit, printed twice; -O with a wordlist caps it at 31, a pure kernel says so.
+    const max = Number(lines.find((l) => l.startsWith("Maximum password length"))!.split(": ")[1]);
+    const feature = blocks[0]!.block.get("Kernel.Feature")!.match(
+      /^(\w+) Kernel \(password length 0-(\d+) bytes\)$/,
+    )!;
+    assert.equal(Number(feature[2]), max, `seed ${seed}`);
+    assert.equal(feature[1], cmd[3] ? "Optimized" : "Pure", `seed ${seed}`);
+    if (!mask && cmd[3]) assert.ok(max <= 31, `seed ${seed}: -a 0 -O allows ${max}`);
+    for (const [, plain] of cracked) {
+      assert.ok(bytes(plain).length <= max, `seed ${seed}: ${plain}`);
+    }
+    // Optimizers: Brute-Force for a mask on a fast hash, never for a wordlist.
+    const opts = lines.slice(
+      lines.indexOf("Optimizers applied:") + 1,
+      lines.indexOf("Watchdog: Temperature abort trigger set to 90c") - 1,
+    );
+    assert.equal(opts.includes("* Brute-Force"), mask && mode.kind !== "md5crypt", `seed ${seed}`);
+    // Every block carries every line, whatever the terminal, and they come a status-timer apart.
+    const keys = keysOf(blocks[0]!.block);
+    for (
+      const key of [
+        "Hash.Target",
+        "Kernel.Feature",
+        "Guess.Queue",
+        "Rejected",
+        "Restore.Point",
+        "Restore.Sub.#01",
+        "Candidate.Engine",
+        "Hardware.Mon.#01",
+      ]
+    ) {
+      assert.ok(keys.includes(key), `seed ${seed}: ${key} missing`);
+    }
+    for (const { block } of blocks) assert.equal(keysOf(block), keys, `seed ${seed}`);
+    const running = blocks.filter(({ block }) => block.get("Status") === "Running");
+    running.forEach(({ block }, i) => {
+      const elapsed = seconds(block.get("Time.Started")!.split("(")[1]!);
+      assert.ok(
+        Math.abs(elapsed - (i + 1) * Number(cmd[4])) <= 1,
+        `seed ${seed}: block ${i} at ${elapsed}s`,
+      );
+    });
+    for (const { block } of blocks) {
+      const [rej, of] = block.get("Rejected")!.split(" ")[0]!.split("/").map(Number);
+      assert.equal(of, Number(block.get("Progress")!.split("/")[0]));
+      assert.ok(mask ? rej === 0 : rej! <= of!, `seed ${seed}: ${block.get("Rejected")}`);
+      const loops = Number(block.get("Speed.#01")!.match(/Loops:(\d+)/)![1]);
+      const sub = block.get("Restore.Sub.#01")!;
+      assert.ok(
+        sub.includes(mode.kind === "md5crypt" ? `Iteration:0-${loops}` : `Amplifier:0-${loops}`),
+        `seed ${seed}: ${sub}`,
+      );
+    }
+    assert.ok(!run.output.includes(PROMPT.trim()), `seed ${seed}: the prompt is terminal-only`);
+  }
+});
+
+Deno.test("bruteforce: every attack can draw a full hash file of distinct, fitting passwords", () => {
+  const base = chooseAttack(new Rng(1n));
+  const attacks = [
+    ...data.masks.map((mask) => ({ ...base, mask, wordlist: undefined, rules: undefined })),
+    ...data.rules.map((rules) => ({
+      ...base,
+      mask: undefined,
+      wordlist: data.wordlists[0]!,
+      rules,
+    })),
+  ];
+  for (const [i, attack] of attacks.entries()) {
+    const rng = new Rng(BigInt(i + 1));
+    // The worst case: every hash falls, so every password must come from the attack.
+    const plains = drawPlains(rng, { ...attack, hashes: 24 }, Array(24).fill(true));
+    assert.equal(new Set(plains).size, 24, `attack ${i}`);
+    if (attack.mask) {
+      const sets = maskSets(attack.mask.mask, attack.mask.charset);
+      for (const p of plains) assert.ok([...p].every((c, n) => sets[n]!.includes(c)), p);
+    }
   }
 });
 
@@ -197,18 +345,22 @@ Deno.test("bruteforce: attacks and hash modes vary between runs", async () => {
   assert.deepEqual([...attacks].sort(), ["0", "3"]);
 });
 
-Deno.test("bruteforce: the status block redraws in place and fits a short terminal", async () => {
-  const run = await captureModule(bruteforce, { seed: 5, cols: 80, rows: 14, tty: true });
-  const frames = run.live
-    .map((u) => u.lines.join("\n"))
-    .filter((text) => text.includes("Status...........: Running"));
-  assert.ok(frames.length > 20, `${frames.length} frames`);
-  for (const frame of frames) {
-    const live = frame.slice(frame.indexOf("Session"));
-    assert.ok(live.split("\n").length <= 13, "status block taller than the terminal");
-    for (const key of ["Status", "Speed.#", "Recovered", "Progress", "Candidates.#"]) {
-      assert.ok(live.includes(key), `${key} dropped`);
+Deno.test("bruteforce: in a terminal blocks are printed, never redrawn; only the prompt is live", async () => {
+  for (const seed of [2, 5, 9]) {
+    const run = await captureModule(bruteforce, { seed, cols: 80, rows: 14, tty: true });
+    for (const update of run.live) {
+      assert.ok(
+        !update.lines.some((l) => l.startsWith("Session....")),
+        `seed ${seed}: a live status block`,
+      );
     }
+    assert.ok(run.live.some((u) => u.lines.join("") === PROMPT), `seed ${seed}: no prompt`);
+    const blocks = run.transcript.split("\n").filter((l) =>
+      l.startsWith("Hardware.Mon.#01.")
+    ).length;
+    const plain = (await captureModule(bruteforce, { seed, cols: 80 })).output.split("\n")
+      .filter((l) => l.startsWith("Hardware.Mon.#01.")).length;
+    assert.equal(blocks, plain, `seed ${seed}: the same blocks in a terminal and a pipe`);
   }
 });
 

@@ -17,10 +17,13 @@ interface LogLine {
   raw: string;
 }
 
-async function log(seed: number): Promise<{ banner: string[]; lines: LogLine[]; ms: number }> {
+async function log(
+  seed: number,
+): Promise<{ banner: string[]; lines: LogLine[]; ms: number; all: string[] }> {
   const run = await captureModule(cryptomining, { seed, cols: 120 });
   const all = run.output.trimEnd().split("\n");
   const banner = all.filter((l) => l.startsWith(" * ") || l.startsWith("    "));
+  const table = all.filter((l) => l.startsWith("|"));
   const lines = all.filter((l) => l.startsWith("[")).map((raw) => {
     const m = raw.match(LOG);
     assert.ok(m, `seed ${seed}: not an XMRig log line: ${raw}`);
@@ -31,8 +34,12 @@ async function log(seed: number): Promise<{ banner: string[]; lines: LogLine[]; 
     assert.equal(raw.slice(26, 35), ` ${tag!.padEnd(8)}`, `seed ${seed}: tag column ${raw}`);
     return { time, tag: tag!, msg: msg!, raw };
   });
-  assert.equal(banner.length + lines.length, all.length, `seed ${seed}: stray lines`);
-  return { banner, lines, ms: run.pretendMs };
+  assert.equal(
+    banner.length + lines.length + table.length,
+    all.length,
+    `seed ${seed}: stray lines`,
+  );
+  return { banner, lines, ms: run.pretendMs, all };
 }
 
 Deno.test("cryptomining: the timestamp is XMRig's, with minutes below 60", () => {
@@ -146,6 +153,101 @@ Deno.test("cryptomining: accepted shares match hashrate × time ÷ difficulty (o
   }
   const ratio = found / expected;
   assert.ok(ratio > 0.8 && ratio < 1.2, `found ${found} shares, expected ${expected.toFixed(1)}`);
+});
+
+Deno.test("cryptomining: the h table comes before its speed line and adds up to it", async () => {
+  let tables = 0;
+  for (const seed of SEEDS) {
+    const { all, lines } = await log(seed);
+    const threads = Number(
+      lines.find((l) => l.msg.startsWith("READY threads"))!.msg.split(" ")[2]!.split("/")[0],
+    );
+    const timer: number[] = [];
+    for (let i = 0; i < all.length; i++) {
+      const line = all[i]!;
+      const speed = line.match(/^\[.{23}\] {2}miner {4}(.*)$/);
+      if (speed && !all[i - 1]!.startsWith("|")) {
+        // Off the table, a speed line comes from the 60-second timer.
+        const t = Date.parse(line.slice(1, 24).replace(" ", "T") + "Z");
+        timer.push(t);
+      }
+      if (!line.startsWith("|    CPU # |")) continue;
+      tables++;
+      assert.equal(line, "|    CPU # | AFFINITY | 10s H/s | 60s H/s | 15m H/s |");
+      const rows = all.slice(i + 1, i + 1 + threads).map((r) => r.split("|").map((c) => c.trim()));
+      rows.forEach((r, n) => assert.equal(r[1], String(n), `seed ${seed}: row ${n}`));
+      const total = all[i + 1 + threads]!.split("|").map((c) => c.trim());
+      assert.deepEqual(total.slice(1, 3), ["-", "-"], `seed ${seed}: total row`);
+      const sp = lines.find((l) => l.raw === all[i + 2 + threads])!.msg.match(SPEED)!;
+      assert.ok(sp, `seed ${seed}: the table is not followed by its speed line`);
+      assert.equal(total[3], sp[1], `seed ${seed}: 10s total vs speed line`);
+      assert.equal(total[4], sp[2], `seed ${seed}: 60s total vs speed line`);
+      assert.equal(total[5], "n/a");
+      const sum = rows.reduce((a, r) => a + Number(r[3]), 0);
+      assert.ok(
+        Math.abs(sum - Number(sp[1])) <= 0.06 * threads,
+        `seed ${seed}: rows sum ${sum} vs ${sp[1]}`,
+      );
+      if (sp[2] === "n/a") assert.ok(rows.every((r) => r[4] === "n/a"), `seed ${seed}`);
+      i += threads + 1;
+    }
+    for (const t of timer) {
+      assert.equal(
+        (t - timer[0]!) % 60_000,
+        0,
+        `seed ${seed}: a speed line off the timer without its table`,
+      );
+    }
+  }
+  assert.ok(tables >= 10, `only ${tables} h tables in ${SEEDS.length} runs`);
+});
+
+Deno.test("cryptomining: startup lines agree with the machine, the pool and root", async () => {
+  for (const seed of SEEDS) {
+    const { banner, lines } = await log(seed);
+    const cpu = data.cpus.find((c) => banner.some((b) => b.includes(c.name)))!;
+    const root = lines.some((l) => l.tag === "msr" && l.msg.includes("set successfully"));
+    const dimms = banner.filter((b) => /^ {16}\S+: /.test(b));
+    const board = banner.find((b) => b.startsWith(" * MOTHERBOARD  "));
+    assert.equal(dimms.length > 0, root, `seed ${seed}: DIMM rows need root`);
+    assert.equal(board, root ? ` * MOTHERBOARD  ${cpu.board}` : undefined, `seed ${seed}`);
+    if (root) {
+      const total = Number(
+        banner.find((b) => b.startsWith(" * MEMORY"))!.match(/\/([\d.]+) GB/)![1],
+      );
+      const gb = dimms.reduce((a, d) => a + Number(d.match(/: (\d+) GB /)?.[1] ?? 0), 0);
+      assert.ok(
+        total < gb && total > gb * 0.95,
+        `seed ${seed}: ${gb} GB of DIMMs, ${total} GB shown`,
+      );
+      for (const d of dimms) {
+        if (!d.endsWith("<empty>")) {
+          assert.ok(d.includes(` ${cpu.memType} @ ${cpu.memSpeed} MHz `), d);
+        }
+      }
+    }
+    const use = lines.find((l) => l.msg.startsWith("use pool "))!;
+    const pool = data.pools.find((p) => use.msg.includes(`${p.host}:${p.port}`))!;
+    assert.ok(
+      use.msg.endsWith(` ${pool.ipPrefix}.${use.msg.split(".").at(-1)}`),
+      `seed ${seed}: ${use.msg}`,
+    );
+    const next = lines[lines.indexOf(use) + 1]!;
+    assert.equal(
+      /^fingerprint \(SHA-256\): "[0-9a-f]{64}"$/.test(next.msg),
+      pool.tls,
+      `seed ${seed}`,
+    );
+    const argon = lines.find((l) => l.msg.startsWith("use argon2 implementation "))!;
+    assert.equal(argon.tag, "cpu");
+    assert.equal(
+      argon.msg.endsWith(cpu.avx512 ? "AVX-512F" : "AVX2"),
+      true,
+      `seed ${seed}: ${argon.msg}`,
+    );
+    const msr = lines.find((l) => l.tag === "msr")!;
+    assert.ok(argon.time <= msr.time, `seed ${seed}: argon2 line after msr`);
+  }
 });
 
 Deno.test("cryptomining: narrow terminals keep the time of day", async () => {

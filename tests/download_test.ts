@@ -7,12 +7,15 @@
 
 import assert from "node:assert/strict";
 import { stripAnsi } from "../core/ansi.ts";
+import data from "../data/download.json" with { type: "json" };
 import {
   barRate,
   download,
   etaShort,
   geometry,
   humanReadable,
+  inCidr,
+  providerOf,
   renderBar,
   secsToHuman,
 } from "../modules/download.ts";
@@ -66,7 +69,11 @@ Deno.test("download: each file has the wget preamble, a Length that matches what
       if (l.startsWith("--") && !l.startsWith("--.-")) {
         assert.match(l, /^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-- {2}(\(try: 2\) {2})?https:\/\/\S+$/);
       } else if (l.startsWith("Resolving ")) {
-        assert.match(l, /^Resolving (\S+) \(\1\)\.\.\. [0-9a-f.:]+(, [0-9a-f.:]+)*$/, l);
+        assert.match(
+          l,
+          /^Resolving (\S+) \(\1\)\.\.\. [0-9a-f.:]+(, [0-9a-f.:]+){0,2}(, \.\.\.)?$/,
+          l,
+        );
       } else if (l.startsWith("Connecting to ")) {
         assert.match(
           l,
@@ -241,6 +248,104 @@ Deno.test("download: bytes are cumulative, the speed is bytes over wget's window
     }
   }
   assert.ok(checked > 500, `only ${checked} frames checked`);
+});
+
+/** RFC 5737 and RFC 3849 documentation ranges, and other space no public host answers from. */
+const NOT_PUBLIC = [
+  "192.0.2.0/24",
+  "198.51.100.0/24",
+  "203.0.113.0/24",
+  "2001:db8::/32",
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "127.0.0.0/8",
+  "fc00::/7",
+];
+
+Deno.test("download: addresses come from each host's provider ranges, at most three then `, ...`", async () => {
+  const seen = new Set<string>();
+  for (let seed = 1; seed <= 60; seed++) {
+    const run = await captureModule(download, { seed, cols: 80 });
+    const lines = run.output.split("\n");
+    const resolvedTo = new Map<string, string[]>();
+    for (const line of lines) {
+      const m = line.match(/^Resolving (\S+) \(\1\)\.\.\. (.+)$/);
+      if (!m) continue;
+      const host = m[1]!;
+      seen.add(host);
+      const shown = m[2]!.split(", ");
+      const more = shown.at(-1) === "...";
+      const addrs = more ? shown.slice(0, -1) : shown;
+      assert.ok(addrs.length <= 3 && (!more || addrs.length === 3), `seed ${seed}: ${line}`);
+      const provider = providerOf(host);
+      const lan = host.endsWith(".lan");
+      for (const a of addrs) {
+        const ranges = a.includes(":") ? provider.v6 : provider.v4;
+        assert.ok(ranges.some((r) => inCidr(a, r)), `seed ${seed}: ${a} outside ${host}'s ranges`);
+        assert.ok(!NOT_PUBLIC.some((r) => inCidr(a, r)), `seed ${seed}: ${a}`);
+        if (!lan) assert.ok(!inCidr(a, "192.168.0.0/16"), `seed ${seed}: ${a}`);
+      }
+      assert.ok(!resolvedTo.has(host), `seed ${seed}: ${host} resolved twice (wget caches DNS)`);
+      resolvedTo.set(host, addrs);
+    }
+    // Every connection goes to an address the host resolved to.
+    for (const line of lines) {
+      const c = line.match(/^Connecting to (\S+) \(\1\)\|([^|]+)\|:\d+/);
+      if (c && !c[2]!.includes(":")) {
+        assert.ok(resolvedTo.get(c[1]!)?.includes(c[2]!), `seed ${seed}: ${line}`);
+      }
+    }
+  }
+  assert.ok(seen.size >= 10, `only ${seen.size} hosts`);
+  // The ranges in the data are real provider blocks, never documentation space.
+  for (const p of Object.values(data.providers)) {
+    for (const cidr of [...p.v4, ...p.v6]) {
+      const base = cidr.split("/")[0]!;
+      assert.ok(!NOT_PUBLIC.slice(0, 4).some((r) => inCidr(base, r)), cidr);
+    }
+  }
+});
+
+Deno.test("download: signed redirect URLs expire after the request that got them", async () => {
+  let checked = 0;
+  for (let seed = 1; seed <= 80; seed++) {
+    const lines = (await captureModule(download, { seed, cols: 80 })).output.split("\n");
+    lines.forEach((line, i) => {
+      const loc = line.match(/^Location: (\S+) \[following\]$/);
+      if (!loc) return;
+      // The request's stamp is the last `--date--` line before the Location.
+      const request = lines.slice(0, i).findLast((l) => l.startsWith("--"))!.slice(2, 21);
+      const at = Date.parse(request.replace(" ", "T") + "Z");
+      const q = new URL(loc[1]!).searchParams;
+      if (q.has("se")) {
+        const se = Date.parse(q.get("se")!),
+          skt = Date.parse(q.get("skt")!),
+          ske = Date.parse(q.get("ske")!);
+        assert.ok(
+          se > at && se - at <= 60 * 60_000,
+          `seed ${seed}: se ${q.get("se")} vs ${request}`,
+        );
+        assert.ok(skt <= at && ske >= se, `seed ${seed}: key validity`);
+        const payload = JSON.parse(
+          atob(q.get("jwt")!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")),
+        );
+        assert.ok(payload.nbf * 1000 <= at && payload.exp * 1000 > at, `seed ${seed}: jwt`);
+        assert.ok(/^[A-Za-z0-9+/]{43}=$/.test(q.get("sig")!), `seed ${seed}: sig ${q.get("sig")}`);
+        checked++;
+      }
+      if (q.has("X-Amz-Date")) {
+        const d = q.get("X-Amz-Date")!;
+        const iso = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 11)}:${d.slice(11, 13)}:${
+          d.slice(13)
+        }`;
+        const signed = Date.parse(iso) - at; // signed when the response came, after the stamp
+        assert.ok(signed >= 0 && signed <= 30_000, `seed ${seed}: X-Amz-Date ${d} vs ${request}`);
+        assert.ok(q.get("X-Amz-Credential")!.includes(d.slice(0, 8)), `seed ${seed}`);
+        checked++;
+      }
+    });
+  }
+  assert.ok(checked >= 10, `only ${checked} signed URLs`);
 });
 
 Deno.test("download: wget's number formats", () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { MONTHS } from "../core/format.ts";
 import { Session } from "../core/session.ts";
-import { errorPageBytes, timeLocal, weblog } from "../modules/weblog.ts";
+import data from "../data/weblog.json" with { type: "json" };
+import { errorPageBytes, timeLocal, versionsAt, weblog } from "../modules/weblog.ts";
 import { captureModule, TEST_EPOCH_MS } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -9,7 +10,7 @@ const LINE = new RegExp(
   String.raw`^(\S+) - - \[(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\] ` +
     String.raw`"([A-Z]+) (/\S*) (HTTP/(?:1\.0|1\.1|2\.0))" (\d{3}) (\d+) "([^"]*)" "([^"]*)"$`,
 );
-const STATUSES = new Set([200, 201, 204, 301, 304, 401, 404, 422, 429, 444, 502, 504]);
+const STATUSES = new Set([200, 201, 202, 204, 301, 304, 401, 404, 422, 429, 444, 502, 504]);
 
 interface Parsed {
   ip: string;
@@ -147,6 +148,83 @@ Deno.test("weblog: the day is zero-padded and the offset follows the clock", asy
   assert.ok(entries.every((e) => e.offset === "+0100"));
   assert.ok(chunks.join("").includes("/Jan/2026:10:0"), "local time is 10:0x");
   assert.ok(chunks.join("").includes("[05/Jan/2026:"), "day not zero-padded");
+});
+
+/** A template as a regex: each `{key}` is one of the site's own words for that key. */
+function templateRegex(template: string, words: Record<string, string[] | undefined>): RegExp {
+  const esc = (t: string) => t.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  const body = template.split(/(\{\w+\})/).map((part) => {
+    const key = part.match(/^\{(\w+)\}$/)?.[1];
+    // A retired blog post lives on under its old dated slug (a 404).
+    const dated = key === "slug" ? "(?:-20\\d\\d)?" : "";
+    return key ? `(?<${key}>${(words[key] ?? []).map(esc).join("|")})${dated}` : esc(part);
+  }).join("");
+  return new RegExp(`^${body}$`);
+}
+
+Deno.test("weblog: every page and API call belongs to the one site, and calls name the page's own items", async () => {
+  const sitesSeen = new Set<string>();
+  const other = new Set([...data.probes, ...data.botPaths, ...data.monitors.map((m) => m.path)]);
+  for (const seed of SEEDS) {
+    const entries = (await captureModule(weblog, { seed, cols: 80 })).output.trimEnd().split("\n")
+      .map(parse);
+    const origins = new Set(
+      entries.map((e) => e.referer.match(/^https:\/\/([^/]+)\//)?.[1]).filter((h) =>
+        h !== undefined && data.sites.some((s) => s.host === h)
+      ),
+    );
+    assert.ok(origins.size <= 1, `seed ${seed}: referers from ${[...origins]}`);
+    const site = data.sites.find((s) => origins.has(s.host)) ?? null;
+    if (!site) continue;
+    sitesSeen.add(site.host);
+    const words = site.words as Record<string, string[] | undefined>;
+    const pages = site.pages.map((p) => templateRegex(p.path, words));
+    const calls = site.api.map((a) => templateRegex(a.path, words));
+    for (const e of entries) {
+      if (
+        other.has(e.path) ||
+        /^\/(assets|fonts|img)\/|^\/(favicon|apple-touch|site\.web)/.test(e.path)
+      ) continue;
+      if (e.path === "/feed.xml" || [301, 444].includes(e.status)) continue;
+      const path = e.path;
+      const isPage = pages.some((r) => r.test(path));
+      const call = calls.map((r) => path.match(r)).find((m) => m);
+      assert.ok(isPage || call, `seed ${seed}: ${path} is not a page of ${site.host}`);
+      // An API call a page makes names that page's product, project...
+      const from = e.referer.match(/^https:\/\/[^/]+(\/.*)$/)?.[1];
+      if (call?.groups && from) {
+        const page = pages.map((r) => from.match(r)).find((m) => m);
+        for (const [key, value] of Object.entries(call.groups)) {
+          const shown = page?.groups?.[key];
+          if (shown !== undefined) assert.equal(value, shown, `seed ${seed}: ${path} from ${from}`);
+        }
+      }
+    }
+  }
+  assert.ok(sitesSeen.size >= 5, `only ${[...sitesSeen]}`);
+});
+
+Deno.test("weblog: browser versions are the ones current at the log's date; probes come from the node", async () => {
+  for (const seed of SEEDS.slice(0, 20)) {
+    const run = await captureModule(weblog, { seed });
+    const v = versionsAt(new Date(TEST_EPOCH_MS));
+    for (const e of run.output.trimEnd().split("\n").map(parse)) {
+      const chrome = e.ua.match(/Chrome\/(\d+)\.0\.0\.0/);
+      if (chrome) {
+        const n = Number(chrome[1]);
+        assert.ok(n <= v.chrome && n >= v.chrome - 3, `seed ${seed}: Chrome ${n} vs ${v.chrome}`);
+      }
+      const firefox = e.ua.match(/Firefox\/(\d+)\.0/);
+      if (firefox && !e.ua.includes("Better Uptime")) {
+        const n = Number(firefox[1]);
+        assert.ok(n <= v.firefox && n >= v.firefox - 2, `seed ${seed}: Firefox ${n}`);
+      }
+      if (e.ua.startsWith("kube-probe")) assert.match(e.ip, /^10\./, `seed ${seed}`);
+    }
+  }
+  // The cadence moves the versions along with the date.
+  const later = versionsAt(new Date(TEST_EPOCH_MS + 365 * 86_400_000));
+  assert.ok(later.chrome >= versionsAt(new Date(TEST_EPOCH_MS)).chrome + 11);
 });
 
 Deno.test("weblog: snapshot (seed 1, 80 columns, plain)", async (t) => {

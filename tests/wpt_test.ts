@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import data from "../data/wpt.json" with { type: "json" };
-import { renderStatus, renderUnexpected, wpt, wrapLines } from "../modules/wpt.ts";
+import { familyOf, renderStatus, renderUnexpected, wpt, wrapLines } from "../modules/wpt.ts";
 import { captureModule, replay } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
@@ -79,8 +79,21 @@ Deno.test("wpt: the summary counts what was printed, and the run adds up", async
 
       const unexpected = new Map<string, string>();
       const withSubtests = new Set<string>();
+      let skips = 0, counted = 0;
       for (let i = header + 1; i < ranAt; i++) {
         const line = lines[i]!;
+        if (/^ {2}\[\d+\/\d+\] \//.test(line)) {
+          assert.ok(!tty, `seed ${seed}: a finished-test line in a terminal's scrollback`);
+          counted++;
+          continue;
+        }
+        if (line.startsWith("  ▶ SKIP /")) {
+          assert.match(lines[i + 1]!, /^ {2}└ /, `seed ${seed}: skip without its reason`);
+          assert.equal(lines[i + 2], "", `seed ${seed}`);
+          skips++;
+          i += 2;
+          continue;
+        }
         if (!line.startsWith("  ▶ ")) continue;
         const top = line.match(TEST_LEVEL);
         const sub = line.match(SUBTEST_HEAD);
@@ -116,7 +129,7 @@ Deno.test("wpt: the summary counts what was printed, and the run adds up", async
         i = j;
       }
       const bullets = lines.slice(ranAt + 1).filter((l) => l.startsWith("  • "));
-      const expected = bullets[0]!.match(/^ {2}• (\d+) ran as expected\. (\d+) tests skipped\.$/);
+      const expected = bullets[0]!.match(/^ {2}• (\d+) ran as expected\.$/);
       assert.ok(expected, `seed ${seed}: ${bullets[0]}`);
       const subtestOnly = [...withSubtests].filter((p) => !unexpected.has(p)).length;
       assert.equal(
@@ -124,7 +137,25 @@ Deno.test("wpt: the summary counts what was printed, and the run adds up", async
         total - unexpected.size - subtestOnly,
         `seed ${seed}: ran as expected`,
       );
-      assert.ok(Number(expected[2]) <= Number(expected[1]));
+      const skipLine = lines[ranAt + 2]!.match(/^ {4}• (\d+) skipped\.$/);
+      assert.equal(skipLine ? Number(skipLine[1]) : 0, skips, `seed ${seed}: skipped count`);
+      // In a pipe every test shows up once: a counter line, a block, or a skip.
+      if (!tty) {
+        assert.equal(
+          counted + skips + unexpected.size + subtestOnly,
+          total,
+          `seed ${seed}: tests shown`,
+        );
+        assert.ok(
+          !run.output.includes("No tests running."),
+          `seed ${seed}: live-only line in a pipe`,
+        );
+        assert.equal(
+          run.live.filter((u) => u.lines.length > 0).length,
+          0,
+          `seed ${seed}: live view in a pipe`,
+        );
+      }
       const want = Object.entries(SUMMARY_TEXT)
         .map(([status, text]) =>
           [[...unexpected.values()].filter((s) => s === status).length, text] as const
@@ -137,7 +168,10 @@ Deno.test("wpt: the summary counts what was printed, and the run adds up", async
       assert.deepEqual(bullets.slice(1), want, `seed ${seed} tty ${tty}`);
       // A log repeats every block after the summary; a terminal does not.
       const repeatAt = lines.indexOf("Tests with unexpected results:");
-      const printed = lines.slice(header + 1, ranAt).filter((l) => /^ {2}[▶│└]/.test(l));
+      // Skips are not repeated: they are not unexpected results.
+      const printed = lines.slice(header + 1, ranAt).filter((l, i, all) =>
+        /^ {2}[▶│└]/.test(l) && !l.startsWith("  ▶ SKIP ") && !all[i - 1]?.startsWith("  ▶ SKIP ")
+      );
       if (tty || printed.length === 0) {
         assert.equal(repeatAt, -1, `seed ${seed}: repeated in a terminal`);
       } else {
@@ -146,6 +180,74 @@ Deno.test("wpt: the summary counts what was printed, and the run adds up", async
       }
     }
   }
+});
+
+/** The data key (`dir/stem`) of the file a test path comes from: the longest stem it starts with. */
+function fileOf(path: string): string | undefined {
+  const rel = path.slice(1).replace(/\?.*$/, "");
+  return Object.keys(data.subtests)
+    .filter((k) => rel === k || /^[._-]/.test(rel.slice(k.length)) && rel.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/** A message template as a regex (`{a}`, `{b}`, `{n}`, `{m}` match anything). */
+function messageRegex(template: string): RegExp {
+  const esc = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${esc.replace(/\\?\{[abnm]\\?\}/g, ".*")}$`);
+}
+
+Deno.test("wpt: subtests, messages and backtraces belong to their own test", async () => {
+  let subtests = 0, crashes = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const lines = (await captureModule(wpt, { seed, cols: 200 })).output.split("\n");
+    const end = lines.indexOf("Tests with unexpected results:");
+    let path = "";
+    for (const line of lines.slice(0, end < 0 ? undefined : end)) {
+      const head = line.match(
+        /^ {2}▶ (?:Unexpected subtest result in (\/\S+):|\w+ \[expected \w+\] (\/\S+))$/,
+      );
+      if (head) path = head[1] ?? head[2]!;
+      const family = data.families[familyOf(path)];
+      const sub = line.match(SUBTEST);
+      if (sub) {
+        const names = (data.subtests as Record<string, string[]>)[fileOf(path)!];
+        assert.ok(
+          names?.includes(sub[3]!),
+          `seed ${seed}: '${sub[3]}' is not a subtest of ${path}`,
+        );
+        subtests++;
+      }
+      const msg = line.match(/^ {2}[│└] {3}→ (.+)$/);
+      if (msg && msg[1] !== "Test timed out") {
+        const ok = [...family.messages, ...family.errors].some((t) =>
+          messageRegex(t).test(msg[1]!)
+        );
+        assert.ok(ok, `seed ${seed}: '${msg[1]}' is not a ${familyOf(path)} message (${path})`);
+      }
+      const at = line.match(/panicked at ([\w/.]+):\d+:\d+:$/);
+      if (at) {
+        const panic = data.panics.find((p) => p.file === at[1])!;
+        const start = lines.indexOf(line);
+        const frames = lines.slice(start + 3, start + 5 + panic.frames.length)
+          .map((l) => l.replace(/^ {2}[│└] +\d+: /, ""));
+        assert.deepEqual(frames, [
+          "rust_begin_unwind",
+          "core::panicking::panic_fmt",
+          ...panic.frames,
+        ]);
+        assert.ok(line.includes(`thread '${panic.thread}'`), `seed ${seed}: ${line}`);
+        const area = familyOf(path);
+        const own = data.panics.some((p) => p.area === area);
+        assert.equal(
+          panic.area,
+          own ? area : "dom",
+          `seed ${seed}: a ${panic.area} panic in ${path}`,
+        );
+        crashes++;
+      }
+    }
+  }
+  assert.ok(subtests >= 30 && crashes >= 3, `${subtests} subtests, ${crashes} crashes`);
 });
 
 Deno.test("wpt: the live counter climbs to the total, one line per worker at most", async () => {

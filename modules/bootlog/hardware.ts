@@ -19,6 +19,8 @@ export type Gpu = (typeof data.gpus)[number] & {
   dcn?: string;
   igpu?: boolean;
   dmc?: string;
+  /** An integrated GPU exists only in these CPUs. */
+  cpus?: string[];
 };
 /** An NVMe drive as stored in the data file. */
 export type Nvme = (typeof data.nvmes)[number] & { hmb?: number };
@@ -43,6 +45,16 @@ export interface Machine {
   /** Network stack: NetworkManager or systemd-networkd with resolved. */
   network: "nm" | "networkd";
   mac: string;
+  /**
+   * What the screen is: the VT console of the boot (kernel lines at the console
+   * log level, systemd status lines, the getty), or `dmesg -w` (the kernel ring
+   * buffer only, in dmesg's colours).
+   */
+  view: "console" | "dmesg";
+  /** `quiet` on the command line: only in dmesg view, where the console is not what is shown. */
+  quiet: boolean;
+  /** `nowatchdog` on the command line: then no NMI watchdog line. */
+  nowatchdog: boolean;
 }
 
 /** A random UUID in the usual 8-4-4-4-12 form. */
@@ -55,8 +67,14 @@ export function uuid(rng: Rng): string {
 /** Draws a plausible machine. */
 export function pickMachine(rng: Rng): Machine {
   const cpu = rng.pick(data.cpus);
-  const board = rng.pick(data.boards.filter((b) => b.platform === cpu.platform)) as Board;
-  const gpus = (data.gpus as Gpu[]).filter((g) => g.platforms.includes(cpu.platform));
+  // A board takes the CPU's socket: an LGA1851 Core Ultra never sits on a Z790.
+  const board = rng.pick(
+    data.boards.filter((b) => b.platform === cpu.platform && b.socket === cpu.socket),
+  ) as Board;
+  const gpus = (data.gpus as Gpu[]).filter((g) =>
+    g.platforms.includes(cpu.platform) && (g.cpus === undefined || g.cpus.includes(cpu.model))
+  );
+  const view = rng.chance(0.5) ? "console" : "dmesg";
   const laptop = board.laptop === true;
   const ramGiB = laptop ? rng.pick([16, 32, 64]) : rng.pick([16, 32, 32, 64, 64, 96, 128]);
   const wifi = laptop || rng.chance(0.5) ? rng.pick(data.wifi) : undefined;
@@ -81,5 +99,8 @@ export function pickMachine(rng: Rng): Machine {
     espUuid: `${rng.hex(4)}-${rng.hex(4)}`.toUpperCase(),
     network: rng.chance(0.6) ? "nm" : "networkd",
     mac,
+    view,
+    quiet: view === "dmesg" && rng.chance(0.5),
+    nowatchdog: rng.chance(0.4),
   };
 }

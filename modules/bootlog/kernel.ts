@@ -10,6 +10,7 @@
  * @module
  */
 
+import { pad } from "../../core/format.ts";
 import type { Rng } from "../../core/rng.ts";
 import type { Machine } from "./hardware.ts";
 import type { Timeline } from "./timeline.ts";
@@ -215,6 +216,57 @@ export interface BootClock {
   epochSeconds: number;
 }
 
+/** Arch's kernel timer frequency. */
+export const HZ = 300;
+
+/** SSDT table ids each vendor's firmware uses. */
+const AMD_SSDT = ["AMD AOD ", "AmdTable", "CPMD3CLD", "CPUSSDT "];
+const INTEL_SSDT = ["CpuSsdt ", "PmRef   ", "SaSsdt  ", "Cpu0Ist ", "IgfxSsdt"];
+
+/** The revision each fixed table is printed with. */
+const ACPI_REVISION: Record<string, number> = {
+  XSDT: 1,
+  FACP: 6,
+  DSDT: 2,
+  MCFG: 1,
+  HPET: 1,
+  FPDT: 1,
+  BGRT: 1,
+  TPM2: 4,
+  WSMT: 1,
+  APIC: 5,
+  FIDT: 1,
+  DMAR: 2,
+  IVRS: 2,
+};
+
+/**
+ * A table's length: fixed by the spec for most (HPET 0x38, MCFG 0x3C, FACP
+ * 0x114...), the XSDT one pointer per table, the MADT one entry per CPU, the
+ * AML tables whatever their code takes.
+ */
+export function acpiLength(name: string, tables: number, cpus: number, rng: Rng): number {
+  const fixed: Record<string, number> = {
+    FACP: 0x114,
+    FACS: 0x40,
+    MCFG: 0x3c,
+    HPET: 0x38,
+    FPDT: 0x44,
+    BGRT: 0x38,
+    TPM2: 0x4c,
+    WSMT: 0x28,
+    FIDT: 0x9c,
+  };
+  if (fixed[name] !== undefined) return fixed[name]!;
+  // The XSDT points at every table but FACS and DSDT, which the FACP points at.
+  if (name === "XSDT") return 0x24 + 8 * (tables - 2);
+  if (name === "APIC") return 0x2c + 0x10 * cpus + 0x0c + 0x0a * 2 + 0x06;
+  if (name === "DMAR") return 0x88;
+  if (name === "IVRS") return 0x1a4;
+  if (name === "DSDT") return rng.int(0x20000, 0x3ffff);
+  return rng.int(0x200, 0x2fff);
+}
+
 /**
  * From the version banner to `Run /init as init process`: about 0.4–0.7 s of
  * boot time, dense at first.
@@ -223,9 +275,10 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
   const cpu = m.cpu;
   const amd = cpu.vendor === "amd";
   const k = m.kernel;
+  // On the console every KERN_INFO line shows, so that boot has no `quiet` or `loglevel=`.
   const cmdline = `initrd=\\initramfs-linux.img root=UUID=${m.rootUuid} rw${
     m.fs === "btrfs" ? " rootflags=subvol=@" : ""
-  } loglevel=4 nowatchdog`;
+  }${m.quiet ? " loglevel=3 quiet" : ""}${m.nowatchdog ? " nowatchdog" : ""}`;
   const mem = memoryMap(rng, m.ramGiB);
   const initrdKiB = rng.int(28000, 42000);
   const ramdisk = (0x7a000 + rng.int(0, 0x1000)) * 0x1000;
@@ -246,9 +299,13 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
   tl.k("NX (Execute Disable) protection: active");
   tl.k("APIC: Static calls initialized");
   const e = () => hx(0x90000000 + rng.int(0, 0x1fffff) * 0x100);
+  // The RSDP the kernel reports is the one EFI hands over as `ACPI 2.0=`; the v1 pointer sits 0x14 below.
+  const rsdp = 0xa9d80000 + rng.int(0, 0xffff) * 0x10 + 0x14;
   tl.k(`efi: EFI v2.9 by ${m.board.efi}`);
   tl.k(
-    `efi: ACPI=${e()} ACPI 2.0=${e()} SMBIOS=${e()} SMBIOS 3.0=${e()} MEMATTR=${e()} ESRT=${e()} RNG=${e()} INITRD=${e()}`,
+    `efi: ACPI=${hx(rsdp - 0x14)} ACPI 2.0=${
+      hx(rsdp)
+    } SMBIOS=${e()} SMBIOS 3.0=${e()} MEMATTR=${e()} ESRT=${e()} RNG=${e()} INITRD=${e()}`,
   );
   tl.k("efi: Remove mem62: MMIO range=[0xe0000000-0xefffffff] (256MB) from e820 map");
   tl.k(`SMBIOS ${rng.pick(["3.5.0", "3.6.0", "3.7.0"])} present.`);
@@ -288,20 +345,18 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
     "APIC",
     "SSDT",
   ];
-  let addr = 0xa9d80000 + rng.int(0, 0xffff) * 0x10;
+  let addr = rsdp;
   tl.k(`ACPI: RSDP ${h16(addr).toUpperCase().replace("0X", "0x")} 000024 (v02 ${oem})`, tiny());
   const entries: string[] = [];
   for (const name of ["XSDT", ...tables]) {
     addr = Math.ceil((addr + rng.int(0x10, 0x400)) / 0x10) * 0x10;
-    const len = name === "FACS" ? 0x40 : rng.int(0x30, name === "DSDT" ? 0x3ffff : 0x2fff);
-    const id = name === "SSDT"
-      ? rng.pick(["AMD AOD ", "CPUSSDT ", "AmdTable", "CpuSsdt ", "PmRef   "])
-      : "A M I   ";
+    const len = acpiLength(name, tables.length, cpu.threads, rng);
+    const id = name === "SSDT" ? rng.pick(amd ? AMD_SSDT : INTEL_SSDT) : m.board.acpiTableId;
     const line = `ACPI: ${name.padEnd(4)} 0x${addr.toString(16).toUpperCase().padStart(16, "0")} ${
       len.toString(16).toUpperCase().padStart(6, "0")
-    } (v${
-      name === "FACS" ? "" : String(rng.int(1, 6)).padStart(2, "0") + " "
-    }${oem} ${id} 01072009 AMI  ${rng.pick(["00010013", "01000013", "00000001"])})`;
+    } (v${pad(ACPI_REVISION[name] ?? rng.int(1, 2))} ${oem} ${id} 01072009 ${m.board.acpiCreator} ${
+      rng.pick(["00010013", "01000013", "00000001"])
+    })`;
     tl.k(
       name === "FACS"
         ? `ACPI: FACS 0x${addr.toString(16).toUpperCase().padStart(16, "0")} 000040`
@@ -332,7 +387,8 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
     `On node 0, zone Normal: ${rng.int(10000, 30000)} pages in unavailable ranges`,
   ], () => rng.int(5, 400));
   const threads = cpu.threads;
-  const mhzLpj = Math.round(cpu.mhz * 1000);
+  // lpj = TSC kHz × 1000 / HZ, with Arch's HZ=300 (the rcu delay of 30 jiffies says the same).
+  const mhzLpj = Math.round((cpu.mhz * 1000 * 1000) / HZ);
   const bogo = (cpu.mhz * 2).toFixed(2);
   tl.ks([
     amd ? "ACPI: LAPIC_NMI (acpi_id[0xff] high edge lint[0x1])" : "ACPI: PM-Timer IO Port: 0x1808",
@@ -433,7 +489,7 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
     "rcu: Hierarchical SRCU implementation.",
     "rcu: \tMax phase no-delay instances is 1000.",
     "Timer migration: 2 hierarchy levels; 8 children per group; 2 crossnode level",
-    "NMI watchdog: Enabled. Permanently consumes one hw-PMU counter.",
+    ...(m.nowatchdog ? [] : ["NMI watchdog: Enabled. Permanently consumes one hw-PMU counter."]),
     "smp: Bringing up secondary CPUs ...",
     "smpboot: x86: Booting SMP configuration:",
   ], () => rng.int(100, 3000));
@@ -463,7 +519,7 @@ export function earlyKernel(tl: Timeline, m: Machine, rng: Rng, clock: BootClock
     "DMA: preallocated 4096 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations",
     "audit: initializing netlink subsys (disabled)",
     `audit: type=2000 audit(${clock.epochSeconds}.${
-      String(rng.int(10, 200)).padStart(3, "0")
+      pad(rng.int(10, 200), 3)
     }:1): state=initialized audit_enabled=0 res=1`,
     "thermal_sys: Registered thermal governor 'fair_share'",
     "thermal_sys: Registered thermal governor 'bang_bang'",
@@ -701,7 +757,7 @@ export function usbDeviceLines(
   const lines = [
     `usb ${port}: new ${dev.speed}-speed USB device number ${index + 2} using xhci_hcd`,
     `usb ${port}: New USB device found, idVendor=${dev.vendor}, idProduct=${dev.product}, bcdDevice= 1.${
-      String(index).padStart(2, "0")
+      pad(index)
     }`,
     `usb ${port}: New USB device strings: Mfr=1, Product=2, SerialNumber=0`,
     `usb ${port}: Product: ${dev.prod}`,

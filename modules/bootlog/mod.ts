@@ -1,6 +1,9 @@
 /**
- * bootlog: a Linux boot on the console, as `dmesg -w` and the systemd status
- * output show it on an Arch Linux machine in 2026. The kernel ring buffer with
+ * bootlog: a Linux boot on an Arch Linux machine in 2026, seen one of two ways
+ * (drawn per run and kept to): on the VT console (kernel lines uncoloured at
+ * the console log level, systemd status lines, the getty), or through
+ * `dmesg -w` (the kernel ring buffer only, in dmesg's colours, with systemd's
+ * own log lines while no journald is there to take them). The kernel ring buffer with
  * `[    0.000000]` stamps through its real phases (version banner, e820 map,
  * ACPI, CPU bring-up, memory, PCI, subsystems, initramfs drivers), systemd in
  * the initrd and then in the real root with `[  OK  ]` lines in unit-name
@@ -14,7 +17,7 @@
  */
 
 import type { Context, Module } from "../../core/types.ts";
-import { pickMachine } from "./hardware.ts";
+import { type Machine, pickMachine } from "./hardware.ts";
 import { earlyKernel } from "./kernel.ts";
 import { type BootContext, failCandidates, runPhase } from "./systemd.ts";
 import {
@@ -30,8 +33,34 @@ import {
 /** systemd redraws the start-job line three times a second. */
 const SPINNER_FRAME_US = 333_333;
 
-/** Builds the whole boot, up front. */
-export function planBoot(ctx: Pick<Context, "rng">, epochSeconds: number): BootEvent[] {
+/**
+ * What a view shows of the boot. The console shows everything. `dmesg` shows
+ * kernel lines only, systemd's status lines becoming its `systemd[1]:` log
+ * lines while no journald runs (from the start, and again from the switch to
+ * the real root, until journald starts); the banner, spinner and getty are
+ * console-only.
+ */
+export function view(events: BootEvent[], mode: Machine["view"]): BootEvent[] {
+  if (mode === "console") return events;
+  const out: BootEvent[] = [];
+  let toKmsg = true;
+  for (const e of events) {
+    if (e.kind === "kernel") {
+      if (/^systemd\[1\]: systemd \S+ running in system mode/.test(e.text)) toKmsg = true;
+      out.push(e);
+    } else if (e.kind === "status") {
+      if (toKmsg) out.push({ t: e.t, kind: "kernel", text: `systemd[1]: ${e.text}` });
+      if (/^Started systemd-journald\.service /.test(e.text)) toKmsg = false;
+    }
+  }
+  return out;
+}
+
+/** Builds the whole boot, up front: the machine and what happens when. */
+export function planBoot(
+  ctx: Pick<Context, "rng">,
+  epochSeconds: number,
+): { m: Machine; events: BootEvent[] } {
   const { rng } = ctx;
   const m = pickMachine(rng);
   const tl = new Timeline();
@@ -55,7 +84,7 @@ export function planBoot(ctx: Pick<Context, "rng">, epochSeconds: number): BootE
   earlyKernel(tl, m, rng, { epochSeconds });
   runPhase(boot, "initrd");
   runPhase(boot, "main");
-  return tl.events;
+  return { m, events: tl.events };
 }
 
 /** The `bootlog` module. */
@@ -67,17 +96,21 @@ export const bootlog: Module = {
   async run(ctx: Context): Promise<void> {
     const { out, style } = ctx;
     const utc = ctx.clock.wall().getTime() - ctx.clock.utcOffsetMinutes * 60_000;
-    const events = planBoot(ctx, Math.floor(utc / 1000));
+    const { m, events } = planBoot(ctx, Math.floor(utc / 1000));
     let now = 0;
     const wait = async (t: number) => {
       if (t > now) await ctx.sleep((t - now) / 1000);
       now = Math.max(now, t);
     };
-    for (const e of events) {
+    for (const e of view(events, m.view)) {
       await wait(e.t);
       switch (e.kind) {
         case "kernel":
-          out.line(`${style.green(stamp(e.t))} ${kernelText(style, expandTabs(e.text, 15))}`);
+          out.line(
+            m.view === "dmesg"
+              ? `${style.green(stamp(e.t))} ${kernelText(style, expandTabs(e.text, 15))}`
+              : `${stamp(e.t)} ${expandTabs(e.text, 15)}`,
+          );
           break;
         case "status":
           out.line(renderStatus(style, e.status, e.text, e.bold, ctx.term.cols));

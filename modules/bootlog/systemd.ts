@@ -71,6 +71,11 @@ export function escapeUnit(text: string): string {
   return text.replaceAll("-", "\\x2d");
 }
 
+/** The compile-time feature string; Arch builds systemd 258 with AppArmor, 257 without. */
+export function features(version: string): string {
+  return version.startsWith("257.") ? FEATURES : FEATURES.replace("-APPARMOR", "+APPARMOR");
+}
+
 const FEATURES =
   "+PAM +AUDIT -SELINUX -APPARMOR -IMA +IPE +SMACK +SECCOMP +GCRYPT +GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBCRYPTSETUP_PLUGINS +LIBFDISK +PCRE2 +PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD +BPF_FRAMEWORK +BTF +XKBCOMMON +UTMP -SYSVINIT +LIBARCHIVE";
 
@@ -218,7 +223,7 @@ function hook(b: BootContext, name: string): void {
   switch (name) {
     case "initrd-start": {
       tl.k(
-        `systemd[1]: systemd ${m.systemd} running in system mode (${FEATURES})`,
+        `systemd[1]: systemd ${m.systemd} running in system mode (${features(m.systemd)})`,
         gap(40_000, 160_000),
       );
       tl.k("systemd[1]: Detected architecture x86-64.", gap(30, 400));
@@ -284,7 +289,7 @@ function hook(b: BootContext, name: string): void {
         gap(20_000, 90_000),
       );
       tl.k(
-        `systemd[1]: systemd ${m.systemd} running in system mode (${FEATURES})`,
+        `systemd[1]: systemd ${m.systemd} running in system mode (${features(m.systemd)})`,
         gap(150_000, 400_000),
       );
       b.systemdStart = tl.now;
