@@ -27,6 +27,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   llm_training: async () => (await import("./llm_training/mod.ts")).llmTraining,
   memdump: async () => (await import("./memdump.ts")).memdump,
   mkinitcpio: async () => (await import("./mkinitcpio.ts")).mkinitcpio,
+  npm: async () => (await import("./npm.ts")).npm,
   rkhunter: async () => (await import("./rkhunter.ts")).rkhunter,
   simcity: async () => (await import("./simcity.ts")).simcity,
   terraform: async () => (await import("./terraform.ts")).terraform,
