@@ -28,6 +28,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   memdump: async () => (await import("./memdump.ts")).memdump,
   mkinitcpio: async () => (await import("./mkinitcpio.ts")).mkinitcpio,
   npm: async () => (await import("./npm.ts")).npm,
+  pytest: async () => (await import("./pytest.ts")).pytest,
   rkhunter: async () => (await import("./rkhunter.ts")).rkhunter,
   simcity: async () => (await import("./simcity.ts")).simcity,
   terraform: async () => (await import("./terraform.ts")).terraform,
