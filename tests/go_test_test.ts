@@ -38,7 +38,7 @@ Deno.test("go_test: package results agree with the failures and the downloads ov
     const plan = planFor(seed);
     const run = await captureModule(go_test, { seed, cols: 100 });
     const lines = run.output.trimEnd().split("\n");
-    const results = lines.filter((l) => /^(ok  |FAIL|\?   |)\t\S+\t/.test(l));
+    const results = lines.filter((l) => /^(ok {2}|FAIL|\? {3}|)\t\S+\t/.test(l));
     const paths = results.map((l) => l.split("\t")[1]!);
     assert.deepEqual(paths, [...paths].sort(), `seed ${seed}: not in import-path order`);
     assert.deepEqual(paths, plan.packages.map((p) => p.importPath), `seed ${seed}: packages`);
