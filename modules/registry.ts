@@ -34,6 +34,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   simcity: async () => (await import("./simcity.ts")).simcity,
   terraform: async () => (await import("./terraform.ts")).terraform,
   uv: async () => (await import("./uv.ts")).uv,
+  vite: async () => (await import("./vite.ts")).vite,
   vitest: async () => (await import("./vitest.ts")).vitest,
   weblog: async () => (await import("./weblog.ts")).weblog,
   wpt: async () => (await import("./wpt.ts")).wpt,
