@@ -23,6 +23,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   docker_image_rm: async () => (await import("./docker_image_rm.ts")).docker_image_rm,
   download: async () => (await import("./download.ts")).download,
   go_test: async () => (await import("./go_test.ts")).go_test,
+  gradle: async () => (await import("./gradle.ts")).gradle,
   julia: async () => (await import("./julia.ts")).julia,
   kernel_compile: async () => (await import("./kernel_compile.ts")).kernel_compile,
   llm_training: async () => (await import("./llm_training/mod.ts")).llmTraining,
