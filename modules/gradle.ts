@@ -20,9 +20,18 @@
  * the progress area (`<=====--------> 42% EXECUTING [12s]` over one line per
  * worker), redrawn in place and cleared at the end.
  *
+ * In some runs the project is a Spring Boot service built with Maven 3.9
+ * (`mvn package`): the reactor header, `Downloading from central:` lines on a
+ * cold `~/.m2` (real coordinates), each plugin execution with the versions the
+ * Boot 3.5.6 parent manages, Surefire's `T E S T S` block whose per-class
+ * counts add up to its `Results:`, the repackaged jar and the `BUILD SUCCESS`
+ * (or `BUILD FAILURE` with its `[ERROR]` advice) footer.
+ *
  * @module
  */
 
+import maven from "../data/maven.json" with { type: "json" };
+import { pad } from "../core/format.ts";
 import type { Rng } from "../core/rng.ts";
 import type { Style } from "../core/style.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -317,9 +326,24 @@ export function progressBar(style: Style, fraction: number, phase: string, ms: n
   }% ${phase} [${gradleTime(ms).replace(/^1s$/, "0s")}]`;
 }
 
+/** Either build tool's plan: Gradle mostly, Maven in some runs. */
+export type BuildPlan = { tool: "gradle"; plan: GradlePlan } | { tool: "maven"; plan: MavenPlan };
+
+/** Draws which tool builds this run, then its plan. */
+export function planRun(rng: Rng): BuildPlan {
+  return rng.chance(0.2)
+    ? { tool: "maven", plan: planMaven(rng) }
+    : { tool: "gradle", plan: planBuild(rng) };
+}
+
 async function run(ctx: Context): Promise<void> {
+  const drawn = planRun(ctx.rng);
+  if (drawn.tool === "maven") await runMaven(ctx, drawn.plan);
+  else await runGradle(ctx, drawn.plan);
+}
+
+async function runGradle(ctx: Context, plan: GradlePlan): Promise<void> {
   const { out, rng, style } = ctx;
-  const plan = planBuild(rng);
   const rich = ctx.term.isTTY;
   const start = ctx.clock.now();
   const elapsed = () => ctx.clock.now() - start;
@@ -432,11 +456,278 @@ async function run(ctx: Context): Promise<void> {
   out.line(actionableLine(plan.tasks, failedTask));
 }
 
+/** One test class's Surefire result. */
+export interface TestClass {
+  name: string;
+  run: number;
+  skipped: number;
+  /** The failing method, if any. */
+  failure?: { method: string; line: number; want: string; got: string };
+  seconds: number;
+}
+
+/** One `mvn package`, drawn up front. */
+export interface MavenPlan {
+  group: string;
+  artifact: string;
+  root: string;
+  coldRepo: boolean;
+  mainSources: number;
+  testSources: number;
+  classes: TestClass[];
+  startupMs: number;
+}
+
+/** Draws one Maven build. */
+export function planMaven(rng: Rng): MavenPlan {
+  const artifact = rng.pick(SERVICES);
+  const group = `com.${rng.pick(["acme", "northwind", "kestrel"])}`;
+  const root = rng.chance(0.4)
+    ? `/home/runner/work/${artifact}/${artifact}`
+    : `/home/${rng.pick(["alex", "sam", "dev", "priya", "mk"])}/src/${artifact}`;
+  const classes: TestClass[] = rng.sample(maven.testClasses, rng.int(3, 5)).map((name) => ({
+    name: `${group}.${artifact}.${name}`,
+    run: name === "ApplicationTests" ? 1 : rng.int(3, 28),
+    skipped: rng.chance(0.15) ? 1 : 0,
+    seconds: name === "ApplicationTests" || name.endsWith("RepositoryTest")
+      ? rng.float(1.5, 6)
+      : rng.float(0.02, 0.6),
+  }));
+  if (rng.chance(0.25)) {
+    const c = rng.pick(
+      classes.filter((x) => x.run > 1).length ? classes.filter((x) => x.run > 1) : classes,
+    );
+    const want = `${rng.int(1, 300)}.${pad(rng.int(0, 99))}`;
+    const got = (Number(want) - 0.01).toFixed(2);
+    c.failure = {
+      method: rng.pick(["roundsHalfEven", "appliesVat", "computesTotal", "appliesDiscount"]),
+      line: rng.int(30, 140),
+      want,
+      got,
+    };
+  }
+  return {
+    group,
+    artifact,
+    root,
+    coldRepo: rng.chance(0.45),
+    mainSources: rng.int(14, 90),
+    testSources: classes.length + rng.int(0, 3),
+    classes,
+    startupMs: rng.int(700, 1600),
+  };
+}
+
+/** Maven's `----< key >----` header, 72 columns. */
+export function mavenHeader(key: string, open = "< ", close = " >"): string {
+  const left = Math.max(0, Math.floor((72 - key.length - open.length - close.length) / 2));
+  const right = Math.max(0, 72 - key.length - open.length - close.length - left);
+  return `${"-".repeat(left)}${open}${key}${close}${"-".repeat(right)}`;
+}
+
+async function runMaven(ctx: Context, plan: MavenPlan): Promise<void> {
+  const { out, rng, style } = ctx;
+  const start = ctx.clock.now();
+  const info = (text = "") => out.line(`[${style.bold(style.blue("INFO"))}] ${text}`);
+  const error = (text = "") => out.line(`[${style.bold(style.red("ERROR"))}] ${text}`);
+  const rule = "-".repeat(72);
+  // Java indents stack frames with a tab; a terminal shows it as 8 columns.
+  const frame = (text: string) => out.line(`${ctx.term.isTTY ? " ".repeat(8) : "\t"}${text}`);
+  const downloads = maven.downloads as [string, number][];
+  const fetch = async (match: (path: string) => boolean) => {
+    if (!plan.coldRepo) return;
+    for (const [path, kb] of downloads.filter(([p]) => match(p))) {
+      const url = `https://repo.maven.apache.org/maven2/${path}`;
+      out.line(`Downloading from central: ${url}`);
+      const rate = rng.float(0.8, 6) * 1000; // kB/s
+      const ms = 40 + (kb / rate) * 1000;
+      if (ctx.term.isTTY) {
+        for (let got = 0; got < kb; got += Math.max(1, kb / 4)) {
+          out.live([`Progress (1): ${got.toFixed(got < 10 ? 1 : 0)}/${kb} kB`]);
+          await ctx.sleep(ms / 4);
+        }
+        out.live([]);
+      } else {
+        await ctx.sleep(ms);
+      }
+      const size = kb >= 1000 ? `${(kb / 1000).toFixed(1)} MB` : `${kb} kB`;
+      const speed = rate >= 1000 ? `${(rate / 1000).toFixed(1)} MB/s` : `${Math.round(rate)} kB/s`;
+      out.line(`Downloaded from central: ${url} (${size} at ${speed})`);
+    }
+  };
+  const goal = (plugin: string, version: string, g: string, id: string) =>
+    `--- ${style.green(`${plugin}:${version}:${g}`)} ${style.bold(`(${id})`)} @ ${
+      style.cyan(plan.artifact)
+    } ---`;
+  info("Scanning for projects...");
+  await ctx.sleep(plan.startupMs);
+  await fetch((p) => /spring-boot-(starter-parent|dependencies)\//.test(p));
+  info();
+  info(mavenHeader(`${plan.group}:${plan.artifact}`));
+  info(`Building ${plan.artifact} 0.0.1-SNAPSHOT`);
+  info("  from pom.xml");
+  info(mavenHeader("jar", "[ ", " ]"));
+  const p = maven.plugins;
+  await fetch((x) => x.includes("maven-resources-plugin"));
+  info();
+  info(goal("resources", p.resources, "resources", "default-resources"));
+  info("Copying 1 resource from src/main/resources to target/classes");
+  info("Copying 0 resource from src/main/resources to target/classes");
+  await ctx.sleep(rng.int(60, 300));
+  await fetch((x) =>
+    x.includes("maven-compiler-plugin") ||
+    /\/spring-(core|web|webmvc)\/|spring-boot\/|autoconfigure|jackson|tomcat/.test(x)
+  );
+  info();
+  info(goal("compiler", p.compiler, "compile", "default-compile"));
+  info("Recompiling the module because of changed source code.");
+  info(
+    `Compiling ${plan.mainSources} source files with javac [debug parameters release 21] to target/classes`,
+  );
+  await ctx.sleep(plan.mainSources * rng.float(60, 140) + rng.int(800, 2000));
+  info();
+  info(goal("resources", p.resources, "testResources", "default-testResources"));
+  info(`skip non existing resourceDirectory ${plan.root}/src/test/resources`);
+  await fetch((x) => /junit|mockito|assertj/.test(x));
+  info();
+  info(goal("compiler", p.compiler, "testCompile", "default-testCompile"));
+  info("Recompiling the module because of changed dependency.");
+  info(
+    `Compiling ${plan.testSources} source files with javac [debug parameters release 21] to target/test-classes`,
+  );
+  await ctx.sleep(plan.testSources * rng.float(80, 200) + rng.int(500, 1500));
+  await fetch((x) => x.includes("maven-surefire-plugin"));
+  info();
+  info(goal("surefire", p.surefire, "test", "default-test"));
+  info(
+    "Using auto detected provider org.apache.maven.surefire.junitplatform.JUnitPlatformProvider",
+  );
+  await ctx.sleep(rng.int(800, 2000));
+  info();
+  info("-------------------------------------------------------");
+  info(" T E S T S");
+  info("-------------------------------------------------------");
+  for (const c of plan.classes) {
+    info(`Running ${c.name}`);
+    await ctx.sleep(c.seconds * 1000);
+    const fails = c.failure ? 1 : 0;
+    const counts =
+      `Tests run: ${c.run}, Failures: ${fails}, Errors: 0, Skipped: ${c.skipped}, Time elapsed: ${
+        c.seconds.toFixed(3)
+      } s`;
+    if (c.failure) {
+      error(`${counts} ${style.red("<<< FAILURE!")} -- in ${c.name}`);
+      error(
+        `${c.name}.${c.failure.method} -- Time elapsed: ${(c.seconds / c.run).toFixed(3)} s ${
+          style.red("<<< FAILURE!")
+        }`,
+      );
+      out.line(
+        `org.opentest4j.AssertionFailedError: expected: <${c.failure.want}> but was: <${c.failure.got}>`,
+      );
+      frame(
+        "at org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)",
+      );
+      frame(
+        "at org.junit.jupiter.api.AssertionFailureBuilder.buildAndThrow(AssertionFailureBuilder.java:132)",
+      );
+      frame("at org.junit.jupiter.api.AssertEquals.failNotEqual(AssertEquals.java:197)");
+      frame(`at ${c.name}.${c.failure.method}(${c.name.split(".").at(-1)}.java:${c.failure.line})`);
+      frame("at java.base/java.lang.reflect.Method.invoke(Method.java:580)");
+      frame("at java.base/java.util.ArrayList.forEach(ArrayList.java:1596)");
+      out.line();
+    } else {
+      info(
+        `${
+          style.green(counts.split(", Failures")[0]!)
+        }, Failures: 0, Errors: 0, Skipped: ${c.skipped}, Time elapsed: ${
+          c.seconds.toFixed(3)
+        } s -- in ${c.name}`,
+      );
+    }
+  }
+  const total = plan.classes.reduce((a, c) => a + c.run, 0);
+  const skipped = plan.classes.reduce((a, c) => a + c.skipped, 0);
+  const failed = plan.classes.filter((c) => c.failure);
+  info();
+  info("Results:");
+  info();
+  const summary = `Tests run: ${total}, Failures: ${failed.length}, Errors: 0, Skipped: ${skipped}`;
+  if (failed.length > 0) {
+    error("Failures: ");
+    for (const c of failed) {
+      error(
+        `  ${c.name.split(".").at(-1)}.${c.failure!.method}:${c.failure!.line} expected: <${
+          c.failure!.want
+        }> but was: <${c.failure!.got}>`,
+      );
+    }
+    info();
+    error(summary);
+    info();
+  } else {
+    info(summary);
+    info();
+    const jar = `${plan.root}/target/${plan.artifact}-0.0.1-SNAPSHOT.jar`;
+    await fetch((x) => x.includes("maven-jar-plugin"));
+    info();
+    info(goal("jar", p.jar, "jar", "default-jar"));
+    info(`Building jar: ${jar}`);
+    await ctx.sleep(rng.int(200, 700));
+    await fetch((x) => x.includes("spring-boot-maven-plugin"));
+    info();
+    info(goal("spring-boot", maven.boot, "repackage", "repackage"));
+    await ctx.sleep(rng.int(400, 1400));
+    info(
+      `Replacing main artifact ${jar} with repackaged archive, adding nested dependencies in BOOT-INF/.`,
+    );
+    info(`The original artifact has been renamed to ${jar}.original`);
+  }
+  info(rule);
+  info(
+    failed.length > 0
+      ? style.bold(style.red("BUILD FAILURE"))
+      : style.bold(style.green("BUILD SUCCESS")),
+  );
+  info(rule);
+  info(`Total time:  ${((ctx.clock.now() - start) / 1000).toFixed(3)} s`);
+  const w = ctx.clock.wall();
+  const off = ctx.clock.utcOffsetMinutes;
+  const zone = off === 0
+    ? "Z"
+    : `${off < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  info(
+    `Finished at: ${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}T${
+      pad(w.getUTCHours())
+    }:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}${zone}`,
+  );
+  info(rule);
+  if (failed.length > 0) {
+    error(
+      `Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:${p.surefire}:test (default-test) on project ${plan.artifact}: There are test failures.`,
+    );
+    error();
+    error(`See ${plan.root}/target/surefire-reports for the individual test results.`);
+    error(
+      "See dump files (if any exist) [date].dump, [date]-jvmRun[N].dump and [date].dumpstream.",
+    );
+    error("-> [Help 1]");
+    error();
+    error("To see the full stack trace of the errors, re-run Maven with the -e switch.");
+    error("Re-run Maven using the -X switch to enable full debug logging.");
+    error();
+    error(
+      "For more information about the errors and possible solutions, please read the following articles:",
+    );
+    error("[Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoFailureException");
+  }
+}
+
 /** `./gradlew build` of one JVM project (Gradle 8.14 / 9.x, Kotlin or Java). */
 export const gradle: Module = {
   name: "gradle",
   signature: "./gradlew build",
-  about: "Build and test a JVM project with Gradle (Kotlin or Java)",
+  about: "Build and test a JVM project with Gradle (Kotlin or Java), or Maven",
   maxDurationMs: 120_000,
   run,
 };

@@ -8,20 +8,39 @@
  */
 
 import assert from "node:assert/strict";
-import { actionableLine, gradle, gradleTime, planBuild } from "../modules/gradle.ts";
+import {
+  actionableLine,
+  gradle,
+  type GradlePlan,
+  gradleTime,
+  mavenHeader,
+  type MavenPlan,
+  planRun,
+} from "../modules/gradle.ts";
 import { Rng } from "../core/rng.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 
-function planFor(seed: number) {
-  return planBuild(new Rng(seed).fork());
+function drawFor(seed: number) {
+  return planRun(new Rng(seed).fork());
+}
+
+/** The Gradle plan of a seed, or undefined when that run builds with Maven. */
+function planFor(seed: number): GradlePlan | undefined {
+  const d = drawFor(seed);
+  return d.tool === "gradle" ? d.plan : undefined;
+}
+
+function mavenFor(seed: number): MavenPlan | undefined {
+  const d = drawFor(seed);
+  return d.tool === "maven" ? d.plan : undefined;
 }
 
 Deno.test("gradle: build time and actionable line formats", () => {
   assert.equal(gradleTime(41_600), "42s");
   assert.equal(gradleTime(67_000), "1m 7s");
-  const plan = planFor(1);
+  const plan = SEEDS.map(planFor).find((p) => p !== undefined)!;
   assert.match(
     actionableLine(plan.tasks),
     /^\d+ actionable tasks?: \d+ (executed|from cache|up-to-date)/,
@@ -33,6 +52,7 @@ Deno.test("gradle: the plain console lists the graph and the counts add up", asy
   const kinds = new Set<string>();
   for (const seed of SEEDS) {
     const plan = planFor(seed);
+    if (!plan) continue;
     kinds.add(plan.kotlin ? "kotlin" : "java");
     const run = await captureModule(gradle, { seed, cols: 120 });
     const lines = run.output.trimEnd().split("\n");
@@ -93,6 +113,7 @@ Deno.test("gradle: the plain console lists the graph and the counts add up", asy
 
 Deno.test("gradle: the rich console's bar is well formed and only grows", async () => {
   for (const seed of SEEDS.slice(0, 15)) {
+    if (!planFor(seed)) continue;
     const run = await captureModule(gradle, { seed, cols: 120, tty: true });
     let last = -1;
     let phase = "";
@@ -114,6 +135,50 @@ Deno.test("gradle: the rich console's bar is well formed and only grows", async 
   }
 });
 
+Deno.test("gradle: Maven's Results add up the test classes and decide the verdict", async () => {
+  let runs = 0;
+  assert.equal(mavenHeader("com.acme:billing").length, 72);
+  assert.equal(mavenHeader("jar", "[ ", " ]"), `${"-".repeat(32)}[ jar ]${"-".repeat(33)}`);
+  for (const seed of Array.from({ length: 120 }, (_, i) => i + 1)) {
+    const plan = mavenFor(seed);
+    if (!plan) continue;
+    runs++;
+    const run = await captureModule(gradle, { seed, cols: 120 });
+    const lines = run.output.trimEnd().split("\n");
+    const perClass = lines.filter((l) => / -- in \S+$/.test(l) && l.includes("Tests run: "));
+    assert.equal(perClass.length, plan.classes.length, `seed ${seed}: one result per class`);
+    const sum = (k: string) =>
+      perClass.reduce((a, l) => a + Number(l.match(new RegExp(`${k}: (\\d+)`))![1]), 0);
+    const total = lines.find((l) =>
+      /^\[(INFO|ERROR)\] Tests run: \d+, Failures: \d+, Errors: 0, Skipped: \d+$/.test(l)
+    )!;
+    assert.ok(total, `seed ${seed}: no Results line`);
+    assert.equal(
+      total.replace(/^\[(INFO|ERROR)\] /, ""),
+      `Tests run: ${sum("Tests run")}, Failures: ${sum("Failures")}, Errors: 0, Skipped: ${
+        sum("Skipped")
+      }`,
+    );
+    const failed = sum("Failures") > 0;
+    assert.equal(lines.includes("[INFO] BUILD FAILURE"), failed, `seed ${seed}`);
+    assert.equal(lines.includes("[INFO] BUILD SUCCESS"), !failed, `seed ${seed}`);
+    assert.equal(lines.some((l) => l.includes("spring-boot:3.5.6:repackage")), !failed);
+    const secs = Number(lines.find((l) => l.startsWith("[INFO] Total time:  "))!.slice(20, -2));
+    assert.ok(secs * 1000 <= run.pretendMs + 1, `seed ${seed}: Total time`);
+    // Each download finishes before the next starts, from Maven Central.
+    const down = lines.filter((l) => l.startsWith("Downloading from central: "));
+    const done = lines.filter((l) => l.startsWith("Downloaded from central: "));
+    assert.equal(down.length, done.length);
+    assert.equal(down.length > 0, plan.coldRepo, `seed ${seed}: downloads on a warm ~/.m2`);
+  }
+  assert.ok(runs > 10, `${runs} Maven runs`);
+});
+
 Deno.test("gradle snapshot, seed 2 at 100 columns", async (t) => {
   await t.assertSnapshot((await captureModule(gradle, { seed: 2, cols: 100 })).output);
+});
+
+Deno.test("gradle snapshot, a Maven run at 100 columns", async (t) => {
+  const seed = Array.from({ length: 120 }, (_, i) => i + 1).find((s) => mavenFor(s))!;
+  await t.assertSnapshot((await captureModule(gradle, { seed, cols: 100 })).output);
 });
