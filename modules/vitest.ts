@@ -200,14 +200,22 @@ function vitestSummary(
   let duration = vitestTime(elapsed);
   if (breakdown) {
     const sum = (fn: (f: JsFile) => number) => plan.files.reduce((a, f) => a + fn(f), 0);
+    const t = (ms: number) => vitestTime(ms);
+    const transform = t(sum((f) => f.transformMs));
+    const collect = t(sum((f) => f.collectMs));
+    const tests = t(sum((f) => f.tests.reduce((a, x) => a + x.ms, 0)));
+    const env = t(plan.environmentMs);
+    // Vitest 4 renamed collect to import and dropped prepare.
     duration += style.dim(
-      ` (transform ${vitestTime(sum((f) => f.transformMs))}, setup ${
-        vitestTime(plan.setupMs)
-      }, collect ${vitestTime(sum((f) => f.collectMs))}, tests ${
-        vitestTime(sum((f) => f.tests.reduce((a, t) => a + t.ms, 0)))
-      }, environment ${vitestTime(plan.environmentMs)}, prepare ${
-        vitestTime(plan.prepareMs * 0.6 * plan.workers)
-      })`,
+      plan.version.startsWith("4.")
+        ? ` (transform ${transform}, setup ${
+          t(plan.setupMs)
+        }, import ${collect}, tests ${tests}, environment ${env})`
+        : ` (transform ${transform}, setup ${
+          t(plan.setupMs)
+        }, collect ${collect}, tests ${tests}, environment ${env}, prepare ${
+          t(plan.prepareMs * 0.6 * plan.workers)
+        })`,
     );
   }
   return [
