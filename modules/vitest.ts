@@ -290,15 +290,19 @@ async function runVitest(ctx: Context, plan: JsPlan): Promise<void> {
         }${style.dim(")")} ${style.dim(ms)}`,
       );
     }
+    // Vitest 3 lists `suite > test` with the `→` reason; Vitest 4 indents the bare
+    // test name further and keeps the reason for the Failed Tests section.
+    const v4 = plan.version.startsWith("4.");
+    const indent = v4 ? "     " : "   ";
     for (const t of f.tests) {
-      const name = `${t.suite} > ${t.title}`;
+      const name = v4 ? t.title : `${t.suite} > ${t.title}`;
       if (t.failed) {
         const fail = drawFailure(rng, f, t);
         failures.push(fail);
-        out.line(`   ${style.red("×")} ${name} ${style.dim(vitestTime(t.ms))}`);
-        out.line(`     ${style.red(`→ ${message(fail)}`)}`);
+        out.line(`${indent}${style.red("×")} ${name} ${style.dim(vitestTime(t.ms))}`);
+        if (!v4) out.line(`     ${style.red(`→ ${message(fail)}`)}`);
       } else if (t.ms > 300) {
-        out.line(`   ${style.green("✓")} ${name} ${style.yellow(vitestTime(t.ms))}`);
+        out.line(`${indent}${style.green("✓")} ${name} ${style.yellow(vitestTime(t.ms))}`);
       }
     }
   }
