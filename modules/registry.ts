@@ -25,6 +25,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   download: async () => (await import("./download.ts")).download,
   julia: async () => (await import("./julia.ts")).julia,
   kernel_compile: async () => (await import("./kernel_compile.ts")).kernel_compile,
+  kubectl: async () => (await import("./kubectl.ts")).kubectl,
   llm_training: async () => (await import("./llm_training/mod.ts")).llmTraining,
   memdump: async () => (await import("./memdump.ts")).memdump,
   mkinitcpio: async () => (await import("./mkinitcpio.ts")).mkinitcpio,
