@@ -23,6 +23,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   docker_build: async () => (await import("./docker_build.ts")).docker_build,
   docker_image_rm: async () => (await import("./docker_image_rm.ts")).docker_image_rm,
   download: async () => (await import("./download.ts")).download,
+  ffmpeg: async () => (await import("./ffmpeg.ts")).ffmpeg,
   git_clone: async () => (await import("./git_clone.ts")).git_clone,
   julia: async () => (await import("./julia.ts")).julia,
   kernel_compile: async () => (await import("./kernel_compile.ts")).kernel_compile,
