@@ -13,6 +13,7 @@ import type { Context, Module } from "../core/types.ts";
 const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   agent: async () => (await import("./agent/mod.ts")).agent,
   ansible: async () => (await import("./ansible.ts")).ansible,
+  apt: async () => (await import("./apt.ts")).apt,
   bootlog: async () => (await import("./bootlog/mod.ts")).bootlog,
   botnet: async () => (await import("./botnet.ts")).botnet,
   bruteforce: async () => (await import("./bruteforce.ts")).bruteforce,
