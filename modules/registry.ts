@@ -29,6 +29,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   julia: async () => (await import("./julia.ts")).julia,
   kernel_compile: async () => (await import("./kernel_compile.ts")).kernel_compile,
   kubectl: async () => (await import("./kubectl.ts")).kubectl,
+  llm_serve: async () => (await import("./llm_serve.ts")).llm_serve,
   llm_training: async () => (await import("./llm_training/mod.ts")).llmTraining,
   memdump: async () => (await import("./memdump.ts")).memdump,
   mkinitcpio: async () => (await import("./mkinitcpio.ts")).mkinitcpio,
