@@ -34,6 +34,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Module>>> = {
   memdump: async () => (await import("./memdump.ts")).memdump,
   mkinitcpio: async () => (await import("./mkinitcpio.ts")).mkinitcpio,
   rkhunter: async () => (await import("./rkhunter.ts")).rkhunter,
+  rsync: async () => (await import("./rsync.ts")).rsync,
   simcity: async () => (await import("./simcity.ts")).simcity,
   terraform: async () => (await import("./terraform.ts")).terraform,
   uv: async () => (await import("./uv.ts")).uv,
