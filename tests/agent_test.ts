@@ -10,6 +10,7 @@ import data from "../data/agent.json" with { type: "json" };
 import { agent, collapse, diffStat, formatTokens, wrap } from "../modules/agent/mod.ts";
 import { applyHunks, hunks } from "../modules/agent/diff.ts";
 import { expandTabs, pytestRule } from "../modules/agent/runners.ts";
+import { stripAnsi } from "../core/ansi.ts";
 import { captureModule } from "./harness.ts";
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -203,8 +204,16 @@ Deno.test("agent: terminal counters only grow and the footer ends on the last va
   for (const seed of SEEDS.slice(0, 12)) {
     const run = await captureModule(agent, { seed, cols: 120, rows: 40, tty: true });
     let last = { sent: 0, received: 0, ms: 0, cost: 0 };
+    const asked = new Set<string>();
     for (const frame of run.live) {
       if (frame.lines.length === 0) continue;
+      const ask = stripAnsi(frame.lines[1] ?? "").match(/\[a\] always for (.+) · \[n\]/);
+      if (ask) {
+        // Asked once per program, before its first command.
+        assert.ok(!asked.has(ask[1]!), `seed ${seed}: asked twice for ${ask[1]}`);
+        asked.add(ask[1]!);
+        continue;
+      }
       const m = frame.lines[0]!.match(
         /(?:(\d+)m )?(\d+)s · (\S+) sent · (\S+) received · esc to stop$/,
       );
@@ -219,6 +228,10 @@ Deno.test("agent: terminal counters only grow and the footer ends on the last va
       assert.ok(now.ms >= last.ms && now.cost >= last.cost, `seed ${seed}: time or cost went back`);
       last = now;
     }
+    const allowed = [...stripAnsi(run.output).matchAll(/✓ always allowed: (.+)$/gm)].map((m) =>
+      m[1]
+    );
+    assert.deepEqual(allowed, [...asked], `seed ${seed}: approvals`);
     const foot = run.output.match(/tokens sent \(\S+ cached\) · (\S+) received · \$(\d+\.\d+)/);
     assert.ok(foot, `seed ${seed}: no footer`);
     assert.ok(tokens(foot[1]!).n >= last.received, `seed ${seed}: footer below the spinner`);

@@ -208,6 +208,8 @@ class Session {
   readonly w: World;
   readonly meter: Meter;
   readonly started: number;
+  /** Programs the user has allowed for the rest of the session. */
+  readonly allowed = new Set<string>();
   #verbs: string[];
   #verb = 0;
 
@@ -624,9 +626,32 @@ function flakyRerun(ctx: Context, w: World): CommandRun {
   };
 }
 
+/**
+ * On a terminal the agent asks before running a command it has not been
+ * allowed to run; the user answers "always" for that program.
+ */
+async function approve(s: Session, command: string): Promise<void> {
+  const { ctx, style } = s;
+  const program = command.split(" ").slice(
+    0,
+    command.startsWith("npx ") || command.startsWith("uv ") ? 3 : 2,
+  )
+    .join(" ");
+  if (!ctx.term.isTTY || s.allowed.has(program)) return;
+  ctx.out.live([
+    `${style.yellow("?")} ${style.bold("Run")} ${command}`,
+    `  ${style.dim("[y] once · [a] always for")} ${program} ${style.dim("· [n] no, tell it why")}`,
+  ]);
+  await ctx.sleep(ctx.rng.int(900, 3_500));
+  s.allowed.add(program);
+  ctx.out.live([]);
+  ctx.out.line(`${style.green("✓")} ${style.dim(`always allowed: ${program}`)}`);
+}
+
 /** Runs a command as a tool call and prints it collapsed. */
 async function runCommand(s: Session, run: CommandRun): Promise<void> {
   const { style } = s;
+  await approve(s, run.command);
   await s.tool(`Running ${run.command}`, run.ms, run.lines.join("\n"));
   const body = collapse(run.lines, run.exit !== 0).map((l) =>
     typeof l === "string" ? style.dim(l) : style.dim(`⋯ +${l.hidden} lines`)
