@@ -22,6 +22,8 @@ import type { Style } from "../../core/style.ts";
 import type { Context, Module } from "../../core/types.ts";
 import { type Hunk, hunks } from "./diff.ts";
 import {
+  type CargoBinary,
+  cargoTestOutput,
   type Case,
   expandTabs,
   type Frame,
@@ -36,7 +38,9 @@ import {
 /** A task scenario from the data file, placeholders filled in. */
 export interface Scenario {
   id: string;
-  lang: "ts" | "py" | "go";
+  lang: "ts" | "py" | "go" | "rs";
+  /** Test names per file where the runner prints every name (cargo). */
+  testNames?: Record<string, string[]>;
   repos: string[];
   branch: string;
   prompts: string[];
@@ -56,11 +60,13 @@ export interface Scenario {
     failLine: string;
     raiseLine?: string;
     message: string;
+    /** Lines after the panic message (cargo's left/right). */
+    panic?: string[];
   };
   symbol: string;
   callers: { path: string; line: number; text: string }[];
   extraRead: string;
-  flaky: { file: string; name: string; message: string; others?: string[] };
+  flaky: { file: string; name: string; message: string; others?: string[]; at?: string };
   narration: Record<"start" | "diagnosis" | "fix" | "addTest" | "summary", string[]>;
 }
 
@@ -82,6 +88,8 @@ export interface World {
   diffStat: boolean;
   /** Test counts of the other test files (jittered per repository). */
   testCounts: Record<string, number>;
+  /** Build artifact hash per cargo test binary. */
+  artifacts: Record<string, string>;
   versions: { vitest: string; python: string; pytest: string; pluggy: string; anyio: string };
 }
 
@@ -95,7 +103,8 @@ export function planWorld(rng: Rng): World {
   const repo = rng.pick(raw.repos);
   const org = rng.pick(data.orgs);
   const sc = JSON.parse(
-    JSON.stringify(raw).replaceAll("{pkg}", repo).replaceAll("{repo}", repo),
+    JSON.stringify(raw).replaceAll("{pkg}", repo).replaceAll("{repo}", repo)
+      .replaceAll("{crate}", repo.replaceAll("-", "_")),
   ) as Scenario;
   const user = rng.pick(data.users);
   const dir = rng.pick(["src", "code", "work", "projects"]);
@@ -103,7 +112,7 @@ export function planWorld(rng: Rng): World {
   for (const [path, n] of Object.entries(sc.testFiles)) {
     testCounts[path] = path === sc.test.path
       ? sc.test.names.length
-      : Math.max(2, Math.round(n * rng.float(0.7, 1.3)));
+      : sc.testNames?.[path]?.length ?? Math.max(2, Math.round(n * rng.float(0.7, 1.3)));
   }
   if (sc.lang === "ts") testCounts[sc.flaky.file] = 1 + (sc.flaky.others?.length ?? 0);
   return {
@@ -121,6 +130,9 @@ export function planWorld(rng: Rng): World {
     readCaller: rng.chance(0.5),
     diffStat: rng.chance(0.5),
     testCounts,
+    artifacts: Object.fromEntries(
+      ["lib", "main", ...Object.keys(sc.testFiles)].map((k) => [k, rng.hex(16)]),
+    ),
     versions: {
       vitest: rng.pick(["3.2.4", "4.0.8"]),
       python: rng.pick(["3.12.11", "3.13.7", "3.13.9"]),
@@ -322,7 +334,9 @@ export function collapse(lines: readonly string[], failed: boolean): (string | H
   while (trimmed.length > 0 && trimmed[trimmed.length - 1]!.trim() === "") trimmed.pop();
   const tail = 4;
   if (trimmed.length <= 9) return trimmed;
-  const marker = failed ? trimmed.findIndex((l) => /^ *(×|--- FAIL|FAILED|E {3})/.test(l)) : -1;
+  const marker = failed
+    ? trimmed.findIndex((l) => /^ *(×|--- FAIL|FAILED|E {3}|thread ')/.test(l))
+    : -1;
   const from = marker > 2 ? marker : 0;
   const end = Math.min(from + 3, trimmed.length - tail);
   const out: (string | Hidden)[] = [];
@@ -433,6 +447,32 @@ function targetRun(ctx: Context, w: World, stage: Stage): CommandRun {
       lines: pytestQuiet([unit], ms, failed ? [pyFailure(w, unit)] : []),
       exit: failed ? 1 : 0,
       ms: ms + rng.int(500, 1100),
+    };
+  }
+  if (sc.lang === "rs") {
+    const lines = testLines(w, stage);
+    const name = t.path.slice(t.path.lastIndexOf("/") + 1, -3);
+    const compile = stage === "before" ? rng.float(1.8, 4.5) : rng.float(0.8, 2.4);
+    const unit = { path: t.path, cases, ms: rng.int(0, 9) };
+    const panics = new Map([[t.failing, {
+      at: `${t.path}:${lineOf(lines, t.failLine)}:5`,
+      lines: [t.message, ...(t.panic ?? [])],
+    }]]);
+    return {
+      command: `cargo test --test ${name}`,
+      lines: cargoTestOutput(
+        `${w.repo} v0.4.1 (${w.cwd})`,
+        compile,
+        [{
+          label: t.path,
+          artifact: `target/debug/deps/${name}-${w.artifacts[t.path]}`,
+          unit,
+          panics,
+        }],
+        name,
+      ),
+      exit: failed ? 101 : 0,
+      ms: compile * 1000 + rng.int(150, 400),
     };
   }
   const pkg = t.path.slice(0, t.path.lastIndexOf("/"));
@@ -554,6 +594,62 @@ function suiteRun(ctx: Context, w: World, flaky: boolean): CommandRun {
       ms: ms + rng.int(400, 900),
     };
   }
+  if (sc.lang === "rs") {
+    const byPath = new Map(units.map((u) => [u.path, u]));
+    const named = (path: string): Unit => {
+      const u = byPath.get(path)!;
+      if (path === sc.test.path) return u;
+      const names = sc.testNames?.[path] ?? [];
+      return { ...u, cases: u.cases.map((c, k) => ({ ...c, name: names[k] ?? c.name })) };
+    };
+    const crate = w.repo.replaceAll("-", "_");
+    const empty: Unit = { path: "", cases: [], ms: 0 };
+    const binaries: CargoBinary[] = [
+      {
+        label: "unittests src/lib.rs",
+        artifact: `target/debug/deps/${crate}-${w.artifacts.lib}`,
+        unit: named("src/lib.rs"),
+        panics: new Map(),
+      },
+      {
+        label: "unittests src/main.rs",
+        artifact: `target/debug/deps/${crate}-${w.artifacts.main}`,
+        unit: empty,
+        panics: new Map(),
+      },
+      ...Object.keys(sc.testFiles).filter((p) => p.startsWith("tests/")).sort().map((p) => {
+        const unit = named(p);
+        if (flaky && p === sc.flaky.file) {
+          unit.cases = unit.cases.map((c) =>
+            c.name === sc.flaky.name
+              ? { ...c, ok: false, ms: 30_000, message: sc.flaky.message }
+              : c
+          );
+          unit.ms = 30_000 + rng.int(5, 60);
+        }
+        return {
+          label: p,
+          artifact: `target/debug/deps/${p.slice(6, -3)}-${w.artifacts[p]}`,
+          unit,
+          panics: new Map([[sc.flaky.name, { at: sc.flaky.at ?? "?", lines: [sc.flaky.message] }]]),
+        };
+      }),
+      { label: `Doc-tests ${crate}`, artifact: "", unit: empty, panics: new Map() },
+    ];
+    const compile = rng.float(1.2, 3.5);
+    return {
+      command: "cargo test",
+      lines: cargoTestOutput(
+        `${w.repo} v0.4.1 (${w.cwd})`,
+        compile,
+        binaries,
+        sc.flaky.file.slice(6, -3),
+      ),
+      exit: failed ? 101 : 0,
+      ms: compile * 1000 + units.reduce((a, u) => a + u.ms, 0) + (flaky ? 30_000 : 0) +
+        rng.int(400, 1200),
+    };
+  }
   // go: one line per package, in import-path order.
   const pkgUnits = Object.entries(sc.goPackages ?? {}).sort(([a], [b]) => a.localeCompare(b))
     .map(([pkg, n]) => {
@@ -611,6 +707,23 @@ function flakyRerun(ctx: Context, w: World): CommandRun {
       lines: pytestQuiet([{ path: f.file, cases: [{ name: f.name, ok: true, ms }], ms }], ms, []),
       exit: 0,
       ms: ms + rng.int(400, 900),
+    };
+  }
+  if (w.sc.lang === "rs") {
+    const name = f.file.slice(6, -3);
+    const ms = rng.int(300, 1800);
+    const compile = rng.float(0.1, 0.4);
+    return {
+      command: `cargo test --test ${name} -- ${f.name}`,
+      lines: cargoTestOutput("", compile, [{
+        label: f.file,
+        artifact: `target/debug/deps/${name}-${w.artifacts[f.file]}`,
+        unit: { path: f.file, cases: [{ name: f.name, ok: true, ms }], ms },
+        panics: new Map(),
+        filtered: (w.sc.testNames?.[f.file]?.length ?? 1) - 1,
+      }], name),
+      exit: 0,
+      ms: compile * 1000 + ms + rng.int(100, 300),
     };
   }
   const unit = {

@@ -259,3 +259,75 @@ export function goTestOutput(
   if (anyFailed) out.push("FAIL");
   return out.map((l) => expandTabs(l));
 }
+
+/** One test binary of a `cargo test` run. */
+export interface CargoBinary {
+  /** `unittests src/lib.rs`, `tests/duration.rs`, or `Doc-tests` for doc tests. */
+  label: string;
+  /** `target/debug/deps/duration-3f9a2c1b7d4e8a60`. */
+  artifact: string;
+  unit: Unit;
+  /** Panic site and message lines per failing test. */
+  panics: ReadonlyMap<string, { at: string; lines: string[] }>;
+  /** Tests left out by a name filter. */
+  filtered?: number;
+}
+
+/** `cargo test`: the compile (none when nothing changed), then each binary until one fails. */
+export function cargoTestOutput(
+  compiling: string,
+  finishedSeconds: number,
+  binaries: readonly CargoBinary[],
+  rerun: string,
+): string[] {
+  const out = [
+    ...(compiling ? [`   Compiling ${compiling}`] : []),
+    `    Finished \`test\` profile [unoptimized + debuginfo] target(s) in ${
+      finishedSeconds.toFixed(2)
+    }s`,
+  ];
+  for (const b of binaries) {
+    out.push(
+      b.label.startsWith("Doc-tests") ? `   ${b.label}` : `     Running ${b.label} (${b.artifact})`,
+      "",
+    );
+    const cases = b.unit.cases;
+    out.push(`running ${cases.length} test${cases.length === 1 ? "" : "s"}`);
+    for (const c of cases) out.push(`test ${c.name} ... ${c.ok ? "ok" : "FAILED"}`);
+    const failed = cases.filter((c) => !c.ok);
+    if (failed.length > 0) {
+      out.push("", "failures:", "");
+      for (const c of failed) {
+        const p = b.panics.get(c.name);
+        out.push(
+          `---- ${c.name} stdout ----`,
+          "",
+          `thread '${c.name}' panicked at ${p?.at ?? "?"}:`,
+        );
+        out.push(...(p?.lines ?? [c.message ?? ""]));
+        out.push(
+          "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+          "",
+        );
+      }
+      out.push("", "failures:", ...failed.map((c) => `    ${c.name}`));
+    }
+    const passed = cases.length - failed.length;
+    out.push(
+      "",
+      `test result: ${
+        failed.length > 0 ? "FAILED" : "ok"
+      }. ${passed} passed; ${failed.length} failed; 0 ignored; 0 measured; ${
+        b.filtered ?? 0
+      } filtered out; finished in ${(b.unit.ms / 1000).toFixed(2)}s`,
+      "",
+    );
+    if (failed.length > 0) {
+      out.push(
+        `error: test failed, to rerun pass \`${rerun === "lib" ? "--lib" : `--test ${rerun}`}\``,
+      );
+      break;
+    }
+  }
+  return out;
+}
