@@ -3,7 +3,8 @@
  * source: the engine (core/) imports neither cli/ nor app/ and touches no
  * runtime API; modules keep the module contract; every module is exported
  * under its CLI name; a plain run's module graph leaves out the panes'
- * terminal emulator; the README's usage block is the `--help` text.
+ * terminal emulator; the README's usage block is the `--help` text and its
+ * module table is the registry.
  */
 
 import assert from "node:assert/strict";
@@ -257,4 +258,17 @@ Deno.test("the README's usage block is the --help text", () => {
     usage,
     "README.md's usage block differs from `denact --help` (at 100 columns)",
   );
+});
+
+Deno.test("the README's module table lists exactly the registry's modules, with their signatures", async () => {
+  const { loadModules } = await import("../modules/registry.ts");
+  const readme = read("README.md");
+  const section = readme.slice(readme.indexOf("## Modules\n"), readme.indexOf("## Split panes"));
+  const rows = [...section.matchAll(/^\| `([a-z_]+)` +\| `(.*?)` +\|/gm)].map((m) => ({
+    name: m[1],
+    signature: m[2].replaceAll("\\|", "|"),
+  }));
+  const modules = await loadModules();
+  assert.deepEqual(rows, modules.map((m) => ({ name: m.name, signature: m.signature })));
+  assert.ok(section.includes(`${modules.length} modules;`), "the count in the README is stale");
 });
