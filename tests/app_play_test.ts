@@ -18,7 +18,7 @@ import { parseCast } from "../core/record.ts";
 import { SAVING_MESSAGE } from "../core/runner.ts";
 import { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
-import { TEST_EPOCH_MS } from "./harness.ts";
+import { testFacts } from "./harness.ts";
 
 const loadPanes = () => import("../app/panes.ts");
 
@@ -75,17 +75,7 @@ class FakeTerminal implements WebTerminal {
 const RED_ERROR = "\x1b[1;31merror:\x1b[0m";
 
 function facts(tty: boolean): ProcessFacts {
-  return {
-    stdoutIsTerminal: tty,
-    size: tty ? { cols: 80, rows: 24 } : undefined,
-    columns: undefined,
-    noColor: true,
-    forceColor: undefined,
-    term: undefined,
-    epochMs: TEST_EPOCH_MS,
-    utcOffsetMinutes: 0,
-    randomSeed: 7n,
-  };
+  return testFacts({ stdoutIsTerminal: tty, size: tty ? { cols: 80, rows: 24 } : undefined });
 }
 
 interface Mode {

@@ -14,7 +14,7 @@ import { planRun } from "../app/plan.ts";
 import { play } from "../app/play.ts";
 import { defaultOptions } from "../cli/options.ts";
 import type { Module } from "../core/types.ts";
-import { replay } from "./harness.ts";
+import { replay, testFacts } from "./harness.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -183,17 +183,7 @@ Deno.test("a terminal closed under the program (EIO) ends it as a hang-up: exit 
     write: () =>
       Promise.reject(Object.assign(new Error("Input/output error (os error 5)"), { code: "EIO" })),
   };
-  const plan = planRun(defaultOptions(), {
-    stdoutIsTerminal: true,
-    size: { cols: 80, rows: 24 },
-    columns: undefined,
-    noColor: true,
-    forceColor: undefined,
-    term: undefined,
-    epochMs: 0,
-    utcOffsetMinutes: 0,
-    randomSeed: 1n,
-  });
+  const plan = planRun(defaultOptions(), testFacts());
   if (plan instanceof Error) throw plan;
   const host = denoHost(failing);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -306,17 +296,10 @@ Deno.test("the page waits for xterm.js to parse instead of overrunning it at hig
     },
   };
   const term = new SlowTerminal();
-  const plan = planRun({ ...defaultOptions(), speedFactor: 1e6, exitAfterTime: 1500 }, {
-    stdoutIsTerminal: true,
-    size: { cols: 100, rows: 30 },
-    columns: undefined,
-    noColor: false,
-    forceColor: undefined,
-    term: undefined,
-    epochMs: 0,
-    utcOffsetMinutes: 0,
-    randomSeed: 1n,
-  });
+  const plan = planRun(
+    { ...defaultOptions(), speedFactor: 1e6, exitAfterTime: 1500 },
+    testFacts({ size: { cols: 100, rows: 30 }, noColor: false }),
+  );
   if (plan instanceof Error) throw plan;
   const start = performance.now();
   const ending = await play({ ...plan, exitAfterMs: performance.now() + 1500 }, browserHost(term), [

@@ -2,21 +2,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseDuration } from "../cli/duration.ts";
 import { OPTION_TABLE } from "../cli/options.ts";
-import { UsageError } from "../cli/errors.ts";
 import { parseCommandLine } from "../cli/parse.ts";
 import { closest } from "../cli/suggest.ts";
-
-const NAMES = ["bootlog", "cargo", "download", "llm_training"];
-
-function usageError(args: string[]): UsageError {
-  try {
-    parseCommandLine(args, NAMES);
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  assert.fail(`no error for ${JSON.stringify(args)}`);
-}
+import { NAMES, usageError } from "./usage_error.ts";
 
 Deno.test("parseDuration reads humantime-style durations", () => {
   assert.equal(parseDuration("90s"), 90_000);

@@ -12,6 +12,7 @@ import { charWidth, stripAnsi, truncate, visibleWidth, wrapRows } from "../core/
 import { StopSignal } from "../core/clock.ts";
 import { Session } from "../core/session.ts";
 import type { Module } from "../core/types.ts";
+import type { ProcessFacts } from "../app/plan.ts";
 
 /** Fixed epoch for deterministic runs: 2026-03-14 09:26:53 UTC. */
 export const TEST_EPOCH_MS = Date.UTC(2026, 2, 14, 9, 26, 53);
@@ -282,4 +283,23 @@ export function trimEnd(lines: string[]): string[] {
   const out = lines.slice();
   while (out.length > 0 && out[out.length - 1] === "") out.pop();
   return out;
+}
+
+/**
+ * The facts of a pretend process for `planRun`: a quiet 80x24 terminal at
+ * {@linkcode TEST_EPOCH_MS} in UTC, seed 7, unless `overrides` says otherwise.
+ */
+export function testFacts(overrides: Partial<ProcessFacts> = {}): ProcessFacts {
+  return {
+    stdoutIsTerminal: true,
+    size: { cols: 80, rows: 24 },
+    columns: undefined,
+    noColor: true,
+    forceColor: undefined,
+    term: undefined,
+    epochMs: TEST_EPOCH_MS,
+    utcOffsetMinutes: 0,
+    randomSeed: 7n,
+    ...overrides,
+  };
 }

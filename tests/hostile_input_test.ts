@@ -7,8 +7,6 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { UsageError } from "../cli/errors.ts";
-import { parseCommandLine } from "../cli/parse.ts";
 import { closest } from "../cli/suggest.ts";
 import { echoed, MAX_ECHOED_CHARS, visible } from "../core/visible.ts";
 import type { Context, Module } from "../core/types.ts";
@@ -16,6 +14,7 @@ import { startWebRun, type WebTerminal } from "../web/app.ts";
 import { MAX_REPORTED_ERRORS, parseWebParams } from "../web/params.ts";
 import { replay } from "./harness.ts";
 import { PROGRAM, ROOT } from "./program.ts";
+import { NAMES, usageError } from "./usage_error.ts";
 
 /** Any character a terminal acts on, or that hides or reorders text. */
 const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
@@ -34,18 +33,6 @@ const HOSTILE = [
 
 /** Colour sequences (the only escapes the error display writes itself). */
 const SGR = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
-
-const NAMES = ["bootlog", "cargo", "download", "llm_training"];
-
-function usageError(args: string[]): UsageError {
-  try {
-    parseCommandLine(args, NAMES);
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  assert.fail(`no error for ${JSON.stringify(args)}`);
-}
 
 Deno.test("visible() leaves no control character and changes nothing else", () => {
   fc.assert(

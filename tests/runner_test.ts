@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { endSession, pickNext, runRotation, SAVING_MESSAGE } from "../core/runner.ts";
 import { Session } from "../core/session.ts";
 import type { Context, Module } from "../core/types.ts";
-import { replay, TEST_EPOCH_MS } from "./harness.ts";
+import { replay, TEST_EPOCH_MS, testFacts } from "./harness.ts";
 
 function fake(name: string, ms = 1000, live = false): Module {
   return {
@@ -195,17 +195,7 @@ Deno.test("play turns a module's unexpected error into one reported line and exi
       throw new TypeError("boom");
     },
   };
-  const facts = {
-    stdoutIsTerminal: true,
-    size: { cols: 80, rows: 24 },
-    columns: undefined,
-    noColor: true,
-    forceColor: undefined,
-    term: undefined,
-    epochMs: 0,
-    utcOffsetMinutes: 0,
-    randomSeed: 1n,
-  };
+  const facts = testFacts();
   const playOn = async (modules: Module[], exitAfterTime?: number) => {
     const plan = planRun({ ...defaultOptions(), exitAfterTime }, facts);
     if (plan instanceof Error) throw plan;
