@@ -65,3 +65,15 @@ Deno.test("serve: the port comes from --port, then PORT, then 8000; bad ones are
   assert.throws(() => portFromArgs([], "http"), /invalid value 'http' for '--port <PORT>'/);
   assert.throws(() => portFromArgs(["--bogus"], undefined), RangeError);
 });
+
+Deno.test("the page build finds imports the bundler left, not import text the modules print", async () => {
+  const { leftoverImport } = await import("../web/build.ts");
+  assert.equal(leftoverImport(`import{a as b}from"./chunk.js";var x=1;`), "./chunk.js");
+  assert.equal(leftoverImport(`import"npm:@xterm/xterm";var x=1;`), "npm:@xterm/xterm");
+  assert.equal(leftoverImport(`export*from"node:fs";`), "node:fs");
+  assert.equal(leftoverImport(`var t=1;async function f(){await import("npm:x@1")}`), "npm:x@1");
+  // An agent's diff of TypeScript, as data in the page's script.
+  const printed = `var d=["import type { RetryPolicy } from \\"./types\\";",'} from "./util"'];`;
+  assert.equal(leftoverImport(printed), undefined);
+  assert.equal(leftoverImport(`var s="see import(x) and from 'a'";`), undefined);
+});

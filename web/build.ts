@@ -47,12 +47,8 @@ async function bundleScript(): Promise<string> {
     throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
   }
   const script = new TextDecoder().decode(stdout);
-  // A leftover import names a module path or a scheme (./x.ts, /x, npm:, node:, https:);
-  // text that merely contains "from '...'" (log lines the modules print) does not.
-  const leftover =
-    /(?:[}\s]from|(?:^|[;{}])\s*import|\bimport\s*\()\s*["']((?:\.{0,2}\/|[a-z][a-z0-9+.-]*:)[^"']*)["']/m
-      .exec(script);
-  if (leftover) throw new Error(`the bundle still imports '${leftover[1]}'`);
+  const leftover = leftoverImport(script);
+  if (leftover) throw new Error(`the bundle still imports '${leftover}'`);
   return script;
 }
 
@@ -66,6 +62,24 @@ export async function buildPage(): Promise<number> {
   const bytes = new TextEncoder().encode(page);
   await Deno.writeFile(PAGE_PATH, bytes);
   return bytes.length;
+}
+
+/** A module path or a scheme (./x.ts, /x, npm:, node:, https:), as a leftover import names it. */
+const SPECIFIER = String.raw`["'\`]((?:\.{0,2}\/|[a-z][a-z0-9+.-]*:)[^"'\`]*)["'\`]`;
+/** The bundler hoists static imports (and re-exports) to the top of its output. */
+const LEADING_IMPORT = new RegExp(
+  String.raw`^\s*(?:(?:import|export)\b[^;]*?\bfrom\s*|import\s*)` + SPECIFIER,
+);
+/** A dynamic import of a literal, wherever it is. */
+const DYNAMIC_IMPORT = new RegExp(String.raw`\bimport\s*\(\s*` + SPECIFIER);
+
+/**
+ * The specifier of an import the bundle left in `script`, or undefined. Only
+ * the script's leading statements and dynamic `import(...)` calls count: text
+ * the modules print (an agent's TypeScript diff with `from "./types"`) is data.
+ */
+export function leftoverImport(script: string): string | undefined {
+  return (LEADING_IMPORT.exec(script) ?? DYNAMIC_IMPORT.exec(script))?.[1];
 }
 
 if (import.meta.main) {
