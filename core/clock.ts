@@ -62,7 +62,7 @@ export const REAL_TIMERS: Timers = {
  * far behind its pretend clock (high speed, instant lines, fast-forward), a
  * run yields at least this often, so signals and time limits are acted on.
  */
-export const YIELD_EVERY_MS = 50;
+export const YIELD_EVERY_MS = 25;
 
 /**
  * When the event loop last turned, per source of wall time, shared by every
