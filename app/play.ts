@@ -152,10 +152,12 @@ function playSingle(
   timers: Timers,
 ): Playing {
   const timeline = host.time.kind === "virtual" ? host.time.timeline : undefined;
+  let listening = false;
   const options: SessionOptions = {
     sink: (chunk) => {
       host.write(chunk);
       recorder?.output(timers.now(), chunk);
+      if (!listening) listenNow();
     },
     cols: plan.cols,
     rows: plan.rows,
@@ -180,7 +182,8 @@ function playSingle(
   const removers = [limit(plan, timers, stop)];
   let ended = false;
   const listenNow = () => {
-    if (ended) return;
+    if (ended || listening) return;
+    listening = true;
     removers.push(...listen(plan, host, stop));
     if (!plan.tty || plan.fastForward) return;
     removers.push(host.onResize((cols, rows) => {
@@ -197,10 +200,10 @@ function playSingle(
       () => session.clock.resume(),
     ));
   };
-  // Live, the listeners wait for the first turn of the event loop: the first frame is
-  // drawn (and its write under way) before that work, and no signal can be handled sooner.
-  if (host.time.kind === "real") removers.push(host.time.timers.after(0, listenNow));
-  else listenNow();
+  // Live, the listeners (and the runtime's timers, which load on first use) wait for the
+  // first frame's write to be under way: until then nothing on the terminal needs restoring,
+  // so a signal's default action is as good as ours.
+  if (host.time.kind !== "real") listenNow();
   const run = async (): Promise<Ending> => {
     timeline?.join();
     try {

@@ -132,6 +132,8 @@ export class Clock implements PretendClock {
   readonly utcOffsetMinutes: number;
   #epochMs: number;
   #beforeWait: () => void;
+  /** Whether the screen has been flushed at a sleep yet (the first frame). */
+  #drawn = false;
   #instant: () => boolean;
   #minWait: number;
   #realNow: () => number;
@@ -241,7 +243,14 @@ export class Clock implements PretendClock {
     const target = this.#pretend / this.speed - this.#skippedReal;
     if (this.virtual) return this.#virtualWait(target);
     const remaining = this.#realStart + target - this.#realNow();
-    if (remaining < this.#minWait) return this.#yieldIfDue();
+    if (remaining < this.#minWait) {
+      // The first frame goes out at the first sleep, not at the first yield or wait.
+      if (!this.#drawn) {
+        this.#drawn = true;
+        this.#beforeWait();
+      }
+      return this.#yieldIfDue();
+    }
     return this.#realWait(remaining);
   }
 

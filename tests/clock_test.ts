@@ -92,17 +92,42 @@ Deno.test("Clock waits until a deadline, so time spent between sleeps is not add
     epochMs: 0,
     minWaitMs: 8,
     realNow: () => real,
-    beforeWait: () => waits.push(real),
+    timers: {
+      now: () => real,
+      after(ms, fn) {
+        // A yield to the event loop (0 ms) goes on; a wait is recorded and left pending.
+        if (ms <= 0) queueMicrotask(fn);
+        else waits.push(ms);
+        return () => {};
+      },
+    },
   });
   // 30 ms of work happened before the 20 ms sleep: the deadline has passed, no wait is issued.
   real = 30;
   await clock.sleep(20);
-  assert.equal(waits.length, 0);
+  assert.deepEqual(waits, []);
   // The next sleep only waits for what is left until its deadline (20 + 50 = 70).
   const pending = clock.sleep(50);
-  assert.equal(waits.length, 1);
+  assert.deepEqual(waits, [40]);
   clock.stop("time");
   await assert.rejects(pending, StopSignal);
+});
+
+Deno.test("The first frame is drawn at the first sleep, even one that needs no wait", async () => {
+  let real = 0;
+  const flushes: number[] = [];
+  const clock = new Clock({
+    speed: 1,
+    epochMs: 0,
+    minWaitMs: 1000,
+    realNow: () => real,
+    beforeWait: () => flushes.push(real),
+  });
+  await clock.sleep(20);
+  assert.deepEqual(flushes, [0], "the first sleep did not draw");
+  real = 5;
+  await clock.sleep(20);
+  assert.deepEqual(flushes, [0], "a later short sleep drew before its frame was due");
 });
 
 Deno.test("A session's frame interval caps how often it draws: 100 ms gives ten frames a second", async () => {
