@@ -98,7 +98,9 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   if (options.listModules) {
     const { listText } = await import("./cli/help.ts");
-    writeStdout(listText(await loadModules(), bold(stdoutColor)));
+    // In a terminal the list fits its width; in a pipe it is one row per module.
+    const width = facts.stdoutIsTerminal ? facts.size?.cols : undefined;
+    writeStdout(listText(await loadModules(), bold(stdoutColor), width));
     return 0;
   }
   const plan = planRun(options, facts);

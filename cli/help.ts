@@ -5,6 +5,7 @@
  * @module
  */
 
+import { truncate } from "../core/ansi.ts";
 import type { Module } from "../core/types.ts";
 import { OPTION_TABLE, type OptionSpec } from "./options.ts";
 
@@ -74,15 +75,30 @@ export function helpText(
   ].join("\n");
 }
 
-/** The `--list-modules` text: name, signature and description, aligned. */
+/**
+ * The `--list-modules` text: name, signature and description, aligned, one
+ * row per module. Given a terminal `width` the rows do not fit, each module
+ * takes two lines instead (name and signature, then the description below the
+ * signature), each cut to the width, so nothing wraps.
+ */
 export function listText(
   modules: readonly Module[],
   bold: (s: string) => string = (s) => s,
+  width?: number,
 ): string {
   const nameWidth = Math.max(...modules.map((m) => m.name.length)) + 2;
   const sigWidth = Math.max(...modules.map((m) => m.signature.length)) + 2;
-  const rows = modules.map((m) =>
-    `  ${bold(m.name.padEnd(nameWidth))}${m.signature.padEnd(sigWidth)}${m.about}`
-  );
+  const rowWidth = 2 + nameWidth + sigWidth + Math.max(...modules.map((m) => m.about.length));
+  if (width === undefined || rowWidth <= width) {
+    const rows = modules.map((m) =>
+      `  ${bold(m.name.padEnd(nameWidth))}${m.signature.padEnd(sigWidth)}${m.about}`
+    );
+    return ["Available modules:", ...rows, ""].join("\n");
+  }
+  const indent = " ".repeat(2 + nameWidth);
+  const rows = modules.flatMap((m) => [
+    `  ${bold(m.name.padEnd(nameWidth))}${truncate(m.signature, width - indent.length, true)}`,
+    indent + truncate(m.about, width - indent.length, true),
+  ]);
   return ["Available modules:", ...rows, ""].join("\n");
 }

@@ -278,3 +278,21 @@ Deno.test("SIGTERM and SIGHUP exit 143 and 129 with the saving message", async (
     }
   }
 });
+
+Deno.test("--list-modules fits a narrow terminal: two lines a module, none wider than the terminal", async () => {
+  const { listText } = await import("../cli/help.ts");
+  const { visibleWidth } = await import("../core/ansi.ts");
+  for (const width of [60, 80, 120]) {
+    const lines = listText(MODULES, (s) => s, width).trimEnd().split("\n");
+    assert.equal(lines.length - 1, 2 * MODULES.length, `${width} columns`);
+    for (const line of lines) assert.ok(visibleWidth(line) <= width, `${width}: ${line}`);
+    for (const [i, m] of MODULES.entries()) {
+      assert.ok(lines[1 + 2 * i]!.startsWith(`  ${m.name} `), lines[1 + 2 * i]);
+      const about = lines[2 + 2 * i]!.trim();
+      assert.ok(m.about.startsWith(about.replace(/…$/, "")), `${about} / ${m.about}`);
+    }
+  }
+  // A terminal wide enough for the rows keeps one row per module.
+  const wide = listText(MODULES, (s) => s, 1000).trimEnd().split("\n");
+  assert.equal(wide.length - 1, MODULES.length);
+});
