@@ -131,6 +131,9 @@ export function processFacts(): ProcessFacts {
   };
 }
 
+/** Wall time Ctrl-Z waits for the screen's restoring bytes before the process stops. */
+const SUSPEND_DRAIN_MS = 200;
+
 /** The signals that end a run. */
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -265,12 +268,16 @@ export function denoHost(stdout: OutputStream = Deno.stdout): Host {
       if (Deno.build.os === "windows") return NOTHING_TO_REMOVE;
       const removeStop = listen("SIGTSTP", () => {
         suspend();
-        try {
-          // Listening replaced the default action: stop as the shell expects.
-          Deno.kill(Deno.pid, "SIGSTOP");
-        } catch {
-          resume();
-        }
+        // The screen's last words (cursor shown, alternate screen left) are written
+        // asynchronously: stopping before they are out would leave the terminal as it was.
+        waitFor(() => !writing, SUSPEND_DRAIN_MS).then(() => {
+          try {
+            // Listening replaced the default action: stop as the shell expects.
+            Deno.kill(Deno.pid, "SIGSTOP");
+          } catch {
+            resume();
+          }
+        });
       });
       const removeContinue = listen("SIGCONT", resume);
       return () => {

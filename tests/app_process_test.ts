@@ -57,6 +57,16 @@ async function signalLatency(
   return { ms: performance.now() - start, code: status.signal === null ? status.code : undefined };
 }
 
+/**
+ * Shell code that waits (up to 10 s) until process `$pid` has its own SIGTSTP
+ * handler (bit 20 of `SigCgt`): a Ctrl-Z sent before then would meet the
+ * default action, which is not what these tests are about. A fixed warm-up
+ * was not enough with the whole suite running on two cores.
+ */
+const AWAIT_TSTP_HANDLER =
+  `for i in $(seq 200); do m=$(awk '/^SigCgt/{print $2}' /proc/$pid/status); ` +
+  `[ $(( 0x$m & 0x80000 )) -ne 0 ] && break; sleep 0.05; done; sleep 0.3`;
+
 /** Runs a shell command line under `script`, which gives it a pseudo-terminal; returns what it showed. */
 async function inTerminal(command: string): Promise<string> {
   const out = await new Deno.Command("script", {
@@ -226,9 +236,7 @@ Deno.test("--inhibit says so when the keep-awake helper fails", async () => {
 
 Deno.test("Ctrl-Z shows the cursor and stops; fg draws again without erasing what the shell printed", async () => {
   const screen = await inTerminal(
-    `stty cols 80 rows 24; "${DENO}" run --quiet "${MAIN}" -m docker_build --seed 3 -s 2 & pid=$!; sleep ${
-      WARM_UP_MS / 1000
-    }; kill -TSTP $pid; sleep 0.5; echo; echo "STATE=$(ps -o stat= -p $pid | cut -c1)"; echo typed-while-stopped; kill -CONT $pid; sleep 1.5; kill -INT $pid; wait $pid; echo "EXIT=$?"`,
+    `stty cols 80 rows 24; "${DENO}" run --quiet "${MAIN}" -m docker_build --seed 3 -s 2 & pid=$!; ${AWAIT_TSTP_HANDLER}; kill -TSTP $pid; sleep 0.5; echo; echo "STATE=$(ps -o stat= -p $pid | cut -c1)"; echo typed-while-stopped; kill -CONT $pid; sleep 1.5; kill -INT $pid; wait $pid; echo "EXIT=$?"`,
   );
   assert.match(screen, /STATE=T/, "the process did not stop");
   assert.match(screen, /EXIT=130/);
@@ -243,9 +251,7 @@ Deno.test("Ctrl-Z shows the cursor and stops; fg draws again without erasing wha
 
 Deno.test("SIGTSTP to --panes leaves the alternate screen before stopping and comes back after", async () => {
   const screen = await inTerminal(
-    `stty cols 100 rows 30; "${DENO}" run --quiet "${MAIN}" --panes 2 --seed 3 -s 2 </dev/null & pid=$!; sleep ${
-      WARM_UP_MS / 1000
-    }; kill -TSTP $pid; sleep 0.5; echo "STATE=$(ps -o stat= -p $pid | cut -c1)"; kill -CONT $pid; sleep 1; kill -INT $pid; wait $pid; echo "EXIT=$?"`,
+    `stty cols 100 rows 30; "${DENO}" run --quiet "${MAIN}" --panes 2 --seed 3 -s 2 </dev/null & pid=$!; ${AWAIT_TSTP_HANDLER}; kill -TSTP $pid; sleep 0.5; echo "STATE=$(ps -o stat= -p $pid | cut -c1)"; kill -CONT $pid; sleep 1; kill -INT $pid; wait $pid; echo "EXIT=$?"`,
   );
   assert.match(screen, /STATE=T/, "the process did not stop");
   assert.match(screen, /EXIT=130/);
