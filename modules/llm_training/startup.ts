@@ -342,44 +342,48 @@ function trees(nodes: number, per: number, rank: number, channels: number): stri
   return parts.join(" ");
 }
 
-/** The c10d barrier warning (torch 2.5–2.6). */
-export function barrierWarnings(run: Run): void {
-  const v = run.sc.versions.torch;
-  if (v !== "2.5.1" && v !== "2.6.0" || merged(run)) return;
-  for (
-    const i of run.rng.shuffle(Array.from({ length: run.sc.cluster.gpusPerNode }, (_, k) => k))
-  ) {
+/**
+ * One c10d warning from every local rank, in the order the ranks reach it:
+ * `text(rank, gpu)` after the glog prefix, whose thread id is six digits with
+ * `fill` for the hex letters (each site's thread differs).
+ */
+function everyLocalRank(
+  run: Run,
+  site: string,
+  fill: string,
+  text: (rank: number, gpu: number) => string,
+): void {
+  const per = run.sc.cluster.gpusPerNode;
+  for (const gpu of run.rng.shuffle(Array.from({ length: per }, (_, k) => k))) {
+    const rank = run.consoleNode * per + gpu;
     run.line(
-      c10d(
-        "W",
-        run.wall(),
-        run.consoleNode * run.sc.cluster.gpusPerNode + i,
-        "ProcessGroupNCCL.cpp:4561",
-        run.rng.hex(6).replace(/[a-f]/g, "7"),
-      ) +
-        `[PG ID 0 PG GUID 0 Rank ${
-          run.consoleNode * run.sc.cluster.gpusPerNode + i
-        }]  using GPU ${i} to perform barrier as devices used by this process are currently unknown. This can potentially cause a hang if this rank to GPU mapping is incorrect. Specify device_ids in barrier() to force use of a particular device, or call init_process_group() with a device_id.`,
+      c10d("W", run.wall(), rank, site, run.rng.hex(6).replace(/[a-f]/g, fill)) + text(rank, gpu),
     );
   }
 }
 
+/** The c10d barrier warning (torch 2.5–2.6). */
+export function barrierWarnings(run: Run): void {
+  const v = run.sc.versions.torch;
+  if (v !== "2.5.1" && v !== "2.6.0" || merged(run)) return;
+  everyLocalRank(
+    run,
+    "ProcessGroupNCCL.cpp:4561",
+    "7",
+    (rank, gpu) =>
+      `[PG ID 0 PG GUID 0 Rank ${rank}]  using GPU ${gpu} to perform barrier as devices used by this process are currently unknown. This can potentially cause a hang if this rank to GPU mapping is incorrect. Specify device_ids in barrier() to force use of a particular device, or call init_process_group() with a device_id.`,
+  );
+}
+
 /** The c10d exit warning every rank prints (torch ≥ 2.4). */
 export function destroyWarnings(run: Run): void {
-  for (
-    const i of run.rng.shuffle(Array.from({ length: run.sc.cluster.gpusPerNode }, (_, k) => k))
-  ) {
-    run.line(
-      c10d(
-        "W",
-        run.wall(),
-        run.consoleNode * run.sc.cluster.gpusPerNode + i,
-        "ProcessGroupNCCL.cpp:1250",
-        run.rng.hex(6).replace(/[a-f]/g, "3"),
-      ) +
-        "Warning: WARNING: process group has NOT been destroyed before we destruct ProcessGroupNCCL. On normal program exit, the application should call destroy_process_group to ensure that any pending NCCL operations have finished in this process. In rare cases this process can exit before this point and block the progress of another member of the process group. This constraint has always been present,  but this warning has only been added since PyTorch 2.4 (function operator())",
-    );
-  }
+  everyLocalRank(
+    run,
+    "ProcessGroupNCCL.cpp:1250",
+    "3",
+    () =>
+      "Warning: WARNING: process group has NOT been destroyed before we destruct ProcessGroupNCCL. On normal program exit, the application should call destroy_process_group to ensure that any pending NCCL operations have finished in this process. In rare cases this process can exit before this point and block the progress of another member of the process group. This constraint has always been present,  but this warning has only been added since PyTorch 2.4 (function operator())",
+  );
 }
 
 /** torchrun's end of a successful run. */
